@@ -1,0 +1,94 @@
+//! Loading `.proto` files with protox: no `protoc`, the well-known types built in.
+
+use std::path::PathBuf;
+
+use miette::{GraphicalReportHandler, GraphicalTheme};
+use prost_reflect::{DescriptorPool, FileDescriptor};
+
+use crate::error::{Diagnostic, Error, Location, Result};
+use crate::manifest::Manifest;
+
+/// The compiled IDL of a manifest.
+pub struct Loaded {
+    /// Every file, imports included, with source info.
+    pub pool: DescriptorPool,
+    /// The files read from disk (absolute or manifest-relative paths), sorted; the well-known
+    /// types that protox bundles are not listed. This is what `cargo:rerun-if-changed` names.
+    pub disk_files: Vec<PathBuf>,
+}
+
+/// Compiles every plugin's `.proto` file (and their imports) of the manifest.
+pub fn load(manifest: &Manifest) -> Result<Loaded> {
+    let mut files: Vec<&str> = manifest.plugins.iter().map(|p| p.proto.value.as_str()).collect();
+    files.sort_unstable();
+    files.dedup();
+    load_files(&manifest.include, &files)
+}
+
+/// Compiles `files` (paths relative to an include root) from the include roots.
+pub fn load_files(include: &[PathBuf], files: &[&str]) -> Result<Loaded> {
+    let mut compiler = protox::Compiler::new(include).map_err(|e| Error::Input(vec![protox_diagnostic(&e)]))?;
+    compiler.include_imports(true).include_source_info(true);
+    let mut diags = Vec::new();
+    for file in files {
+        if let Err(e) = compiler.open_file(file) {
+            diags.push(protox_diagnostic(&e));
+        }
+    }
+    if !diags.is_empty() {
+        return Err(Error::Input(diags));
+    }
+    let pool = compiler.descriptor_pool();
+    let mut disk_files = Vec::new();
+    for file in pool.files() {
+        if let Err(d) = check_syntax(&file) {
+            diags.push(d);
+        }
+        if let Some(path) = include.iter().map(|root| root.join(file.name())).find(|p| p.is_file()) {
+            disk_files.push(path);
+        }
+    }
+    if !diags.is_empty() {
+        return Err(Error::Input(diags));
+    }
+    disk_files.sort();
+    disk_files.dedup();
+    Ok(Loaded { pool, disk_files })
+}
+
+fn check_syntax(file: &FileDescriptor) -> std::result::Result<(), Diagnostic> {
+    let proto = file.file_descriptor_proto();
+    let syntax = proto.syntax.as_deref().unwrap_or("proto2");
+    if syntax == "proto3" || file.name().starts_with("google/protobuf/") {
+        return Ok(());
+    }
+    let what = if syntax == "editions" { "uses editions" } else { "is proto2" };
+    let location = proto
+        .source_code_info
+        .as_ref()
+        .and_then(|info| info.location.iter().find(|l| l.path == [12]))
+        .map(|l| Location { file: file.name().to_string(), line: l.span[0] as u32 + 1, col: l.span[1] as u32 + 1 })
+        .unwrap_or(Location { file: file.name().to_string(), line: 1, col: 1 });
+    Err(Diagnostic::at(
+        location,
+        format!("`{}` {what}; flyteplug reads proto3 only (write `syntax = \"proto3\";`)", file.name()),
+    ))
+}
+
+/// Turns a protox error into a diagnostic with `file:line:col` and the source excerpt.
+pub fn protox_diagnostic(err: &protox::Error) -> Diagnostic {
+    use miette::Diagnostic as _;
+    let mut location = None;
+    if let (Some(src), Some(label)) = (err.source_code(), err.labels().and_then(|mut l| l.next())) {
+        if let Ok(span) = src.read_span(label.inner(), 0, 0) {
+            if let Some(name) = span.name().map(str::to_string).or_else(|| err.file().map(str::to_string)) {
+                location = Some(Location { file: name, line: span.line() as u32 + 1, col: span.column() as u32 + 1 });
+            }
+        }
+    }
+    let mut rendered = String::new();
+    let handler = GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor()).with_width(100);
+    let detail = if handler.render_report(&mut rendered, err).is_ok() { Some(rendered) } else { None };
+    let location = location.or_else(|| err.file().map(|f| Location { file: f.to_string(), line: 1, col: 1 }));
+    Diagnostic { location, message: err.to_string(), detail }
+}

@@ -1,0 +1,172 @@
+//! One engine behind every front end: manifest → load → IR → targets → output plan.
+
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+use crate::ir::{self, Ir};
+use crate::load::{self, Loaded};
+use crate::manifest::Manifest;
+use crate::output::{self, Plan};
+use crate::render::Renderer;
+use crate::targets::{self, Context, OutFile};
+
+/// A loaded and resolved manifest.
+pub struct Project {
+    /// The manifest.
+    pub manifest: Manifest,
+    /// The compiled IDL.
+    pub loaded: Loaded,
+    /// The IR.
+    pub ir: Ir,
+    renderer: Renderer,
+}
+
+impl Project {
+    /// Loads the manifest at `path`, compiles its IDL and builds the IR.
+    pub fn open(path: &Path) -> Result<Project> {
+        let manifest = Manifest::load(path)?;
+        Project::from_manifest(manifest)
+    }
+
+    /// Compiles the IDL of a parsed manifest and builds the IR.
+    pub fn from_manifest(manifest: Manifest) -> Result<Project> {
+        let loaded = load::load(&manifest)?;
+        let ir = ir::build(&manifest, &loaded.pool)?;
+        let renderer = Renderer::new(manifest.templates.as_deref())?;
+        Ok(Project { manifest, loaded, ir, renderer })
+    }
+
+    /// Every file of the manifest's targets, in memory.
+    pub fn emit(&self) -> Result<Vec<OutFile>> {
+        let ctx = Context { ir: &self.ir, manifest: &self.manifest, renderer: &self.renderer };
+        let mut files = Vec::new();
+        for name in &self.manifest.targets {
+            let target = targets::by_name(name).ok_or_else(|| Error::msg(format!("unknown target `{name}`")))?;
+            files.extend(target.emit(&ctx)?);
+        }
+        Ok(files)
+    }
+
+    /// The output plan: every file, validated, rooted at the manifest's output folder.
+    pub fn plan(&self) -> Result<Plan> {
+        self.check_output_dir()?;
+        Plan::new(self.manifest.output_dir.value.clone(), self.manifest.root.clone(), self.emit()?)
+    }
+
+    /// The output folder must not be the project folder or hold an include root.
+    fn check_output_dir(&self) -> Result<()> {
+        let canon = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+        let out = canon(&self.manifest.output_dir.value);
+        let root = canon(&self.manifest.root);
+        let at = &self.manifest.output_dir.location;
+        if out == root {
+            return Err(Error::at(at.clone(), "`output.dir` must be a subfolder, not the project folder itself"));
+        }
+        for inc in &self.manifest.include {
+            let inc = canon(inc);
+            if inc.starts_with(&out) || out.starts_with(&inc) {
+                return Err(Error::at(
+                    at.clone(),
+                    format!("`output.dir` overlaps the include folder `{}`; keep IDL and generated code apart", inc.display()),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The `.proto` files read from disk (for `cargo:rerun-if-changed`).
+    pub fn source_files(&self) -> &[PathBuf] {
+        &self.loaded.disk_files
+    }
+
+    /// The template renderer.
+    pub fn renderer(&self) -> &Renderer {
+        &self.renderer
+    }
+
+    /// The rendering context for targets.
+    pub fn context(&self) -> Context<'_> {
+        Context { ir: &self.ir, manifest: &self.manifest, renderer: &self.renderer }
+    }
+}
+
+/// The build.rs front end: generate Rust models into `OUT_DIR`.
+///
+/// ```no_run
+/// // build.rs
+/// fn main() -> Result<(), flyteplug::Error> {
+///     flyteplug::Builder::from_manifest("../../flyteplug.toml")?.plugin("spark").generate_rust()
+/// }
+/// // lib.rs: include!(concat!(env!("OUT_DIR"), "/flyteplugins_spark.rs"));
+/// ```
+pub struct Builder {
+    manifest_path: PathBuf,
+    project: Project,
+    plugins: Vec<String>,
+    out_dir: Option<PathBuf>,
+    cargo_directives: bool,
+}
+
+impl Builder {
+    /// Loads the manifest at `path` (relative to the crate's folder in a build script).
+    pub fn from_manifest(path: impl AsRef<Path>) -> Result<Builder> {
+        let manifest_path = path.as_ref().to_path_buf();
+        let project = Project::open(&manifest_path)?;
+        Ok(Builder { manifest_path, project, plugins: Vec::new(), out_dir: None, cargo_directives: true })
+    }
+
+    /// Generates this plugin (call again for more); by default every plugin is generated.
+    pub fn plugin(mut self, name: &str) -> Self {
+        self.plugins.push(name.to_string());
+        self
+    }
+
+    /// Writes into `dir` instead of `$OUT_DIR`.
+    pub fn out_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.out_dir = Some(dir.into());
+        self
+    }
+
+    /// Whether to print `cargo:rerun-if-changed` lines (on by default).
+    pub fn cargo_directives(mut self, yes: bool) -> Self {
+        self.cargo_directives = yes;
+        self
+    }
+
+    /// Writes `<rust_lib>.rs` (for example `flyteplugins_spark.rs`) per plugin into the output
+    /// folder: the models and codec as one module body for `include!`. Returns the paths.
+    pub fn generate_rust(self) -> Result<Vec<PathBuf>> {
+        let out_dir = match &self.out_dir {
+            Some(d) => d.clone(),
+            None => PathBuf::from(
+                std::env::var_os("OUT_DIR").ok_or_else(|| Error::msg("OUT_DIR is not set: call generate_rust from build.rs or set out_dir"))?,
+            ),
+        };
+        let ir = &self.project.ir;
+        for name in &self.plugins {
+            if !ir.plugins.iter().any(|p| &p.name == name) {
+                let known: Vec<&str> = ir.plugins.iter().map(|p| p.name.as_str()).collect();
+                return Err(Error::msg(format!(
+                    "{}: no plugin named `{name}` (plugins: {})",
+                    self.manifest_path.display(),
+                    known.join(", ")
+                )));
+            }
+        }
+        let ctx = self.project.context();
+        let mut files = Vec::new();
+        for plugin in &ir.plugins {
+            if self.plugins.is_empty() || self.plugins.contains(&plugin.name) {
+                files.push(targets::rust::module_file(&ctx, plugin)?);
+            }
+        }
+        output::write_files(&out_dir, &files)?;
+        if self.cargo_directives {
+            println!("cargo:rerun-if-changed={}", self.manifest_path.display());
+            for f in self.project.source_files() {
+                println!("cargo:rerun-if-changed={}", f.display());
+            }
+        }
+        Ok(files.iter().map(|f| out_dir.join(&f.path)).collect())
+    }
+}
