@@ -90,5 +90,12 @@ pub fn protox_diagnostic(err: &protox::Error) -> Diagnostic {
     let handler = GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor()).with_width(100);
     let detail = if handler.render_report(&mut rendered, err).is_ok() { Some(rendered) } else { None };
     let location = location.or_else(|| err.file().map(|f| Location { file: f.to_string(), line: 1, col: 1 }));
-    Diagnostic { location, message: err.to_string(), detail }
+    let mut message = err.to_string();
+    if message.contains("found 'edition'") {
+        message = format!(
+            "`{}` uses editions; flyteplug reads proto3 only (write `syntax = \"proto3\";`)",
+            err.file().unwrap_or("this file")
+        );
+    }
+    Diagnostic { location, message, detail }
 }

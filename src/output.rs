@@ -188,6 +188,13 @@ impl Plan {
                 Some(_) => actions.push((Action::KeptEdited, rel.clone())),
             }
         }
+        // Folders first, so that a folder that cannot be made fails the run before any file
+        // is written.
+        for f in &writes {
+            let path = self.abs(&f.path);
+            let dir = path.parent().unwrap_or(&self.root);
+            fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        }
         for f in writes {
             write_atomic(&self.abs(&f.path), f.contents.as_bytes())?;
         }

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# The test command: installs everything the tests use, then runs them all.
+#
+#   bash scripts/test.sh
+#
+# Needs only what a fresh machine of this kind has: cargo, go, python3 (with venv), node and npm.
+# Installs Python tools into .venv (requirements-dev.txt) and TypeScript into tools/node_modules
+# (tools/package-lock.json). Go modules: the generated Go code uses the standard library only.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "install: Python tools into .venv"
+if [ ! -x .venv/bin/python ]; then
+  python3 -m venv .venv
+fi
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+
+step "install: TypeScript into tools/node_modules"
+npm ci --prefix tools --no-audit --no-fund --silent
+
+export PATH="$root/.venv/bin:$PATH"
+export TSC="$root/tools/node_modules/.bin/tsc"
+export FLYTEPLUG_PYTHON="$root/.venv/bin/python"
+
+step "rust: build, format, lint, test"
+cargo build --locked --all-targets
+cargo fmt --all -- --check
+cargo clippy --locked --all-targets -- -D warnings
+cargo test --locked
+
+step "generated code: each language's own tools"
+for lang in python go typescript rust; do
+  step "lint generated/$lang"
+  bash "scripts/lint-$lang.sh" generated
+done
+
+step "oracle: every target's codec against the official protobuf runtime"
+FLYTEPLUG_BIN="$root/target/debug/flyteplug" .venv/bin/pytest tests/oracle -q
+
+step "all tests passed"

@@ -1,0 +1,142 @@
+//! Bad input gets a clear error that says where, exits 2, and writes nothing.
+
+mod common;
+
+use std::path::Path;
+
+use common::*;
+
+const MANIFEST: &str = r#"[idl]
+include = ["idl"]
+
+[output]
+dir = "generated"
+
+[[plugin]]
+name = "demo"
+proto = "demo/v1/demo.proto"
+message = "demo.v1.Demo"
+task_type = "demo"
+task_type_version = 0
+backend = "core"
+"#;
+
+/// A project with one proto file and a manifest; returns the folder.
+fn project(manifest: &str, proto: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("flyteplug.toml"), manifest).unwrap();
+    std::fs::create_dir_all(dir.path().join("idl/demo/v1")).unwrap();
+    std::fs::write(dir.path().join("idl/demo/v1/demo.proto"), proto).unwrap();
+    dir
+}
+
+/// Runs generate and check; both must fail with exit 2, print `expected`, and write nothing.
+fn fails_with(dir: &Path, expected: &[&str]) -> String {
+    let mut last = String::new();
+    for cmd in ["generate", "check"] {
+        let out = flyteplug(dir, &[cmd]);
+        let report = text(&out);
+        assert_eq!(out.status.code(), Some(2), "`{cmd}` must exit 2: {report}");
+        assert!(!report.contains("panicked"), "{report}");
+        for e in expected {
+            assert!(report.contains(e), "`{cmd}` output lacks {e:?}:\n{report}");
+        }
+        last = report;
+    }
+    assert!(!dir.join("generated").exists(), "nothing is written on error");
+    last
+}
+
+#[test]
+fn syntax_error_names_file_line_and_column() {
+    let proto = "syntax = \"proto3\";\npackage demo.v1;\n\nmessage Demo {\n  string name = 1\n  int32 count = 2;\n}\n";
+    let dir = project(MANIFEST, proto);
+    let report = fails_with(dir.path(), &["demo/v1/demo.proto:6:3: error:"]);
+    assert!(report.contains("int32 count = 2;"), "the offending text is shown: {report}");
+}
+
+#[test]
+fn unknown_message_names_the_manifest_line() {
+    let dir = project(
+        &MANIFEST.replace("demo.v1.Demo\"", "demo.v1.Dmeo\""),
+        "syntax = \"proto3\";\npackage demo.v1;\nmessage Demo {}\n",
+    );
+    fails_with(
+        dir.path(),
+        &["flyteplug.toml:10:11: error: message `demo.v1.Dmeo` is not defined", "defines demo.v1.Demo"],
+    );
+}
+
+#[test]
+fn unknown_manifest_key_names_the_line() {
+    let dir = project(&MANIFEST.replace("backend = \"core\"", "backend = \"core\"\ntask_typ = \"x\""), "syntax = \"proto3\";\n");
+    fails_with(dir.path(), &["flyteplug.toml:14:1: error: invalid manifest: unknown field `task_typ`"]);
+}
+
+#[test]
+fn proto2_is_refused_with_the_file_name() {
+    let dir = project(MANIFEST, "syntax = \"proto2\";\npackage demo.v1;\nmessage Demo { optional string a = 1; }\n");
+    fails_with(dir.path(), &["demo/v1/demo.proto:1:1: error: `demo/v1/demo.proto` is proto2; flyteplug reads proto3 only"]);
+}
+
+#[test]
+fn editions_are_refused() {
+    let dir = project(MANIFEST, "edition = \"2023\";\npackage demo.v1;\nmessage Demo { string a = 1; }\n");
+    fails_with(dir.path(), &["demo/v1/demo.proto:1:1: error: `demo/v1/demo.proto` uses editions; flyteplug reads proto3 only"]);
+}
+
+#[test]
+fn colliding_nested_names_are_reported_with_both_locations() {
+    let proto = "syntax = \"proto3\";\npackage demo.v1;\n\nmessage Demo {\n  message Inner {}\n  Inner a = 1;\n  DemoInner b = 2;\n}\n\nmessage DemoInner {}\n";
+    let dir = project(MANIFEST, proto);
+    fails_with(
+        dir.path(),
+        &["`demo.v1.DemoInner` and `demo.v1.Demo.Inner`", "demo/v1/demo.proto:5:3", "both become the Python type `DemoInner`"],
+    );
+}
+
+#[test]
+fn plugin_name_with_dots_is_refused() {
+    let dir = project(&MANIFEST.replace("name = \"demo\"", "name = \"../demo\""), "syntax = \"proto3\";\n");
+    fails_with(dir.path(), &["flyteplug.toml:8:8: error: plugin name `../demo` must be kebab-case"]);
+}
+
+#[test]
+fn output_dir_cannot_be_the_idl_folder() {
+    let dir = project(&MANIFEST.replace("dir = \"generated\"", "dir = \"idl\""), "syntax = \"proto3\";\npackage demo.v1;\nmessage Demo {}\n");
+    let out = flyteplug(dir.path(), &["generate"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out).contains("overlaps the include folder"), "{}", text(&out));
+}
+
+#[test]
+fn all_errors_of_a_stage_are_reported_at_once() {
+    let text_manifest = MANIFEST.replace("\"core\"", "\"lambda\"").replace("task_type_version = 0", "task_type_version = -1");
+    let dir = project(&text_manifest, "syntax = \"proto3\";\n");
+    fails_with(dir.path(), &["flyteplug.toml:13:", "unknown backend `lambda`", "task_type_version -1"]);
+}
+
+#[test]
+fn keyword_field_names_are_escaped_in_every_language() {
+    let proto = "syntax = \"proto3\";\npackage demo.v1;\nmessage Demo {\n  string class = 1;\n  string type = 2;\n  string func = 3;\n  string interface = 4;\n  string self = 5;\n  string None = 6;\n  string default = 7;\n}\n";
+    let dir = project(MANIFEST, proto);
+    let project = flyteplug::Project::open(&dir.path().join("flyteplug.toml")).unwrap();
+    let msg = project.ir.plugins[0].custom_message();
+    let keywords = |lang: flyteplug::ir::Lang| -> &'static [&'static str] {
+        match lang {
+            flyteplug::ir::Lang::Python => &["class", "type", "None", "self", "def"],
+            flyteplug::ir::Lang::Go => &["type", "func", "interface", "default"],
+            flyteplug::ir::Lang::TypeScript => &["class", "type", "interface", "default"],
+            flyteplug::ir::Lang::Rust => &["type", "self", "default_"],
+        }
+    };
+    for lang in flyteplug::ir::Lang::ALL {
+        for f in &msg.fields {
+            let name = lang.pick(&f.names);
+            assert!(!keywords(lang).contains(&name.as_str()), "{} field `{}` is printed as the keyword `{name}`", lang.label(), f.proto_name);
+        }
+    }
+    assert_eq!(msg.fields[1].names.rust, "r#type");
+    assert_eq!(msg.fields[4].names.rust, "self_");
+    assert_eq!(msg.fields[0].names.python, "class_");
+}
