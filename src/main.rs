@@ -28,6 +28,13 @@ enum Command {
     Generate,
     /// Write nothing; report drifted, missing, stale or hand-edited files (exit 1 on drift).
     Check,
+    /// List the built-in templates, or copy them into a folder to start a house style
+    /// (point `output.templates` at it and keep only the ones you change).
+    Templates {
+        /// Copy every built-in template into this folder (existing files are not overwritten).
+        #[arg(long, value_name = "DIR")]
+        export: Option<PathBuf>,
+    },
     /// Build target T's testee, then run it on this process's stdin and stdout.
     Testee {
         /// python, go, typescript or rust.
@@ -38,7 +45,10 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let config = cli.config.clone().unwrap_or_else(|| PathBuf::from(MANIFEST_FILE));
+    let config = cli
+        .config
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(MANIFEST_FILE));
     match run(&cli, &config) {
         Ok(code) => code,
         Err(e) => {
@@ -49,6 +59,9 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: &Cli, config: &std::path::Path) -> flyteplug::Result<ExitCode> {
+    if let Command::Templates { export } = &cli.command {
+        return templates(export.as_deref());
+    }
     if !config.exists() {
         return Err(flyteplug::Error::msg(format!(
             "no manifest at `{}` (run in a folder with {MANIFEST_FILE}, or pass --config)",
@@ -60,11 +73,13 @@ fn run(cli: &Cli, config: &std::path::Path) -> flyteplug::Result<ExitCode> {
         let testee = flyteplug::testee::testee(&project, target)?;
         flyteplug::testee::build(&testee)?;
         let status = flyteplug::testee::run_inherited(&testee)?;
-        return Ok(ExitCode::from(status.code().unwrap_or(2).clamp(0, 255) as u8));
+        return Ok(ExitCode::from(
+            status.code().unwrap_or(2).clamp(0, 255) as u8
+        ));
     }
     let plan = project.plan()?;
     match cli.command {
-        Command::Testee { .. } => unreachable!("handled above"),
+        Command::Testee { .. } | Command::Templates { .. } => unreachable!("handled above"),
         Command::Generate => {
             let actions = plan.apply()?;
             if !cli.quiet {
@@ -92,15 +107,42 @@ fn run(cli: &Cli, config: &std::path::Path) -> flyteplug::Result<ExitCode> {
             let drift = plan.check()?;
             if drift.is_empty() {
                 if !cli.quiet {
-                    println!("flyteplug: {} is up to date ({} files)", plan.root.display(), plan.files.len());
+                    println!(
+                        "flyteplug: {} is up to date ({} files)",
+                        plan.root.display(),
+                        plan.files.len()
+                    );
                 }
                 return Ok(ExitCode::SUCCESS);
             }
             for d in &drift {
                 println!("{d}");
             }
-            println!("flyteplug: {} problem(s) in {}; run `flyteplug generate` to fix", drift.len(), plan.root.display());
+            println!(
+                "flyteplug: {} problem(s) in {}; run `flyteplug generate` to fix",
+                drift.len(),
+                plan.root.display()
+            );
             Ok(ExitCode::from(1))
         }
     }
+}
+
+fn templates(export: Option<&std::path::Path>) -> flyteplug::Result<ExitCode> {
+    let Some(dir) = export else {
+        for (name, _) in flyteplug::render::Renderer::builtin() {
+            println!("{name}");
+        }
+        return Ok(ExitCode::SUCCESS);
+    };
+    for (name, text) in flyteplug::render::Renderer::builtin() {
+        let path = dir.join(format!("{name}.hbs"));
+        if path.exists() {
+            println!("{:>10} {} (exists)", "kept", path.display());
+            continue;
+        }
+        flyteplug::output::write_atomic(&path, text.as_bytes())?;
+        println!("{:>10} {}", "wrote", path.display());
+    }
+    Ok(ExitCode::SUCCESS)
 }

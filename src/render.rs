@@ -29,26 +29,44 @@ impl Renderer {
         for (name, text) in builtin::BUILTIN {
             registry
                 .register_template_string(name, *text)
-                .map_err(|e| Error::Template { name: name.to_string(), message: e.to_string() })?;
+                .map_err(|e| Error::Template {
+                    name: name.to_string(),
+                    message: e.to_string(),
+                })?;
         }
         if let Some(dir) = overrides {
             if !dir.is_dir() {
-                return Err(Error::msg(format!("template override folder `{}` does not exist", dir.display())));
+                return Err(Error::msg(format!(
+                    "template override folder `{}` does not exist",
+                    dir.display()
+                )));
             }
             for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
-                let entry = entry.map_err(|e| Error::msg(format!("reading `{}`: {e}", dir.display())))?;
-                let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
-                let Some(name) = rel.strip_suffix(".hbs") else { continue };
+                let entry =
+                    entry.map_err(|e| Error::msg(format!("reading `{}`: {e}", dir.display())))?;
+                let rel = entry
+                    .path()
+                    .strip_prefix(dir)
+                    .unwrap_or(entry.path())
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                let Some(name) = rel.strip_suffix(".hbs") else {
+                    continue;
+                };
                 if !registry.has_template(name) {
                     return Err(Error::msg(format!(
                         "template override `{}` does not match a built-in template (see `flyteplug templates`)",
                         entry.path().display()
                     )));
                 }
-                let text = std::fs::read_to_string(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
+                let text = std::fs::read_to_string(entry.path())
+                    .map_err(|e| Error::io(entry.path(), e))?;
                 registry
                     .register_template_string(name, text)
-                    .map_err(|e| Error::Template { name: entry.path().display().to_string(), message: e.to_string() })?;
+                    .map_err(|e| Error::Template {
+                        name: entry.path().display().to_string(),
+                        message: e.to_string(),
+                    })?;
             }
         }
         Ok(Renderer { registry })
@@ -58,11 +76,14 @@ impl Renderer {
     pub fn render<T: Serialize>(&self, name: &str, data: &T) -> Result<String> {
         self.registry
             .render(name, data)
-            .map_err(|e| Error::Template { name: name.to_string(), message: e.to_string() })
+            .map_err(|e| Error::Template {
+                name: name.to_string(),
+                message: e.to_string(),
+            })
     }
 
-    /// Names of the built-in templates.
-    pub fn builtin_names() -> Vec<&'static str> {
-        builtin::BUILTIN.iter().map(|(n, _)| *n).collect()
+    /// The built-in templates: (name, text), sorted by name.
+    pub fn builtin() -> &'static [(&'static str, &'static str)] {
+        builtin::BUILTIN
     }
 }
