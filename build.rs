@@ -12,11 +12,25 @@ fn main() {
             continue;
         }
         println!("cargo:rerun-if-changed={}", entry.path().display());
-        let rel = entry.path().strip_prefix(&root).unwrap().to_string_lossy().replace('\\', "/");
-        let Some(name) = rel.strip_suffix(".hbs") else { continue };
-        entries.push(format!("    ({:?}, include_str!({:?})),\n", name, entry.path().display().to_string()));
+        let rel = entry
+            .path()
+            .strip_prefix(&root)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        let Some(name) = rel.strip_suffix(".hbs") else {
+            continue;
+        };
+        entries.push(format!(
+            "    ({:?}, include_str!({:?})),\n",
+            name,
+            entry.path().display().to_string()
+        ));
     }
     let out = Path::new(&std::env::var("OUT_DIR").unwrap()).join("templates.rs");
-    let code = format!("/// Built-in templates: (name, text), sorted by name.\npub static BUILTIN: &[(&str, &str)] = &[\n{}];\n", entries.concat());
+    let code = format!(
+        "/// Built-in templates: (name, text), sorted by name.\npub static BUILTIN: &[(&str, &str)] = &[\n{}];\n",
+        entries.concat()
+    );
     std::fs::write(out, code).unwrap();
 }

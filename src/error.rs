@@ -23,7 +23,11 @@ impl Location {
         let line = before.matches('\n').count() as u32 + 1;
         let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
         let col = before[line_start..].chars().count() as u32 + 1;
-        Location { file: file.into(), line, col }
+        Location {
+            file: file.into(),
+            line,
+            col,
+        }
     }
 }
 
@@ -54,12 +58,20 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// A diagnostic at a location.
     pub fn at(location: Location, message: impl Into<String>) -> Self {
-        Diagnostic { location: Some(location), message: message.into(), detail: None }
+        Diagnostic {
+            location: Some(location),
+            message: message.into(),
+            detail: None,
+        }
     }
 
     /// A diagnostic without a location.
     pub fn bare(message: impl Into<String>) -> Self {
-        Diagnostic { location: None, message: message.into(), detail: None }
+        Diagnostic {
+            location: None,
+            message: message.into(),
+            detail: None,
+        }
     }
 }
 
@@ -104,7 +116,11 @@ pub enum Error {
 }
 
 fn join(diags: &[Diagnostic]) -> String {
-    diags.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n")
+    diags
+        .iter()
+        .map(|d| d.to_string())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 impl Error {
@@ -120,7 +136,10 @@ impl Error {
 
     /// Wraps an I/O error with the path it concerns.
     pub fn io(path: impl AsRef<Path>, source: std::io::Error) -> Self {
-        Error::Io { path: path.as_ref().to_path_buf(), source }
+        Error::Io {
+            path: path.as_ref().to_path_buf(),
+            source,
+        }
     }
 }
 

@@ -19,7 +19,11 @@ pub struct Loaded {
 
 /// Compiles every plugin's `.proto` file (and their imports) of the manifest.
 pub fn load(manifest: &Manifest) -> Result<Loaded> {
-    let mut files: Vec<&str> = manifest.plugins.iter().map(|p| p.proto.value.as_str()).collect();
+    let mut files: Vec<&str> = manifest
+        .plugins
+        .iter()
+        .map(|p| p.proto.value.as_str())
+        .collect();
     files.sort_unstable();
     files.dedup();
     load_files(&manifest.include, &files)
@@ -27,7 +31,8 @@ pub fn load(manifest: &Manifest) -> Result<Loaded> {
 
 /// Compiles `files` (paths relative to an include root) from the include roots.
 pub fn load_files(include: &[PathBuf], files: &[&str]) -> Result<Loaded> {
-    let mut compiler = protox::Compiler::new(include).map_err(|e| Error::Input(vec![protox_diagnostic(&e)]))?;
+    let mut compiler =
+        protox::Compiler::new(include).map_err(|e| Error::Input(vec![protox_diagnostic(&e)]))?;
     compiler.include_imports(true).include_source_info(true);
     let mut diags = Vec::new();
     for file in files {
@@ -44,7 +49,11 @@ pub fn load_files(include: &[PathBuf], files: &[&str]) -> Result<Loaded> {
         if let Err(d) = check_syntax(&file) {
             diags.push(d);
         }
-        if let Some(path) = include.iter().map(|root| root.join(file.name())).find(|p| p.is_file()) {
+        if let Some(path) = include
+            .iter()
+            .map(|root| root.join(file.name()))
+            .find(|p| p.is_file())
+        {
             disk_files.push(path);
         }
     }
@@ -62,16 +71,31 @@ fn check_syntax(file: &FileDescriptor) -> std::result::Result<(), Diagnostic> {
     if syntax == "proto3" || file.name().starts_with("google/protobuf/") {
         return Ok(());
     }
-    let what = if syntax == "editions" { "uses editions" } else { "is proto2" };
+    let what = if syntax == "editions" {
+        "uses editions"
+    } else {
+        "is proto2"
+    };
     let location = proto
         .source_code_info
         .as_ref()
         .and_then(|info| info.location.iter().find(|l| l.path == [12]))
-        .map(|l| Location { file: file.name().to_string(), line: l.span[0] as u32 + 1, col: l.span[1] as u32 + 1 })
-        .unwrap_or(Location { file: file.name().to_string(), line: 1, col: 1 });
+        .map(|l| Location {
+            file: file.name().to_string(),
+            line: l.span[0] as u32 + 1,
+            col: l.span[1] as u32 + 1,
+        })
+        .unwrap_or(Location {
+            file: file.name().to_string(),
+            line: 1,
+            col: 1,
+        });
     Err(Diagnostic::at(
         location,
-        format!("`{}` {what}; flyteplug reads proto3 only (write `syntax = \"proto3\";`)", file.name()),
+        format!(
+            "`{}` {what}; flyteplug reads proto3 only (write `syntax = \"proto3\";`)",
+            file.name()
+        ),
     ))
 }
 
@@ -81,15 +105,34 @@ pub fn protox_diagnostic(err: &protox::Error) -> Diagnostic {
     let mut location = None;
     if let (Some(src), Some(label)) = (err.source_code(), err.labels().and_then(|mut l| l.next())) {
         if let Ok(span) = src.read_span(label.inner(), 0, 0) {
-            if let Some(name) = span.name().map(str::to_string).or_else(|| err.file().map(str::to_string)) {
-                location = Some(Location { file: name, line: span.line() as u32 + 1, col: span.column() as u32 + 1 });
+            if let Some(name) = span
+                .name()
+                .map(str::to_string)
+                .or_else(|| err.file().map(str::to_string))
+            {
+                location = Some(Location {
+                    file: name,
+                    line: span.line() as u32 + 1,
+                    col: span.column() as u32 + 1,
+                });
             }
         }
     }
     let mut rendered = String::new();
-    let handler = GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor()).with_width(100);
-    let detail = if handler.render_report(&mut rendered, err).is_ok() { Some(rendered) } else { None };
-    let location = location.or_else(|| err.file().map(|f| Location { file: f.to_string(), line: 1, col: 1 }));
+    let handler =
+        GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor()).with_width(100);
+    let detail = if handler.render_report(&mut rendered, err).is_ok() {
+        Some(rendered)
+    } else {
+        None
+    };
+    let location = location.or_else(|| {
+        err.file().map(|f| Location {
+            file: f.to_string(),
+            line: 1,
+            col: 1,
+        })
+    });
     let mut message = err.to_string();
     if message.contains("found 'edition'") {
         message = format!(
@@ -97,5 +140,9 @@ pub fn protox_diagnostic(err: &protox::Error) -> Diagnostic {
             err.file().unwrap_or("this file")
         );
     }
-    Diagnostic { location, message, detail }
+    Diagnostic {
+        location,
+        message,
+        detail,
+    }
 }

@@ -160,31 +160,61 @@ impl Manifest {
         let loc = |offset: usize| Location::from_offset(file.clone(), text, offset);
         let raw: RawManifest = toml::from_str(text).map_err(|e| {
             let location = loc(e.span().map(|s| s.start).unwrap_or(0));
-            Error::at(location, format!("invalid manifest: {}", e.message().trim_end()))
+            Error::at(
+                location,
+                format!("invalid manifest: {}", e.message().trim_end()),
+            )
         })?;
         let root = path
             .parent()
-            .map(|p| if p.as_os_str().is_empty() { Path::new(".") } else { p })
+            .map(|p| {
+                if p.as_os_str().is_empty() {
+                    Path::new(".")
+                } else {
+                    p
+                }
+            })
             .unwrap_or(Path::new("."))
             .to_path_buf();
-        let at = |s: &Spanned<String>| At { value: s.get_ref().clone(), location: loc(s.span().start) };
+        let at = |s: &Spanned<String>| At {
+            value: s.get_ref().clone(),
+            location: loc(s.span().start),
+        };
         let mut diags = Vec::new();
 
-        let include: Vec<PathBuf> = raw.idl.include.get_ref().iter().map(|s| root.join(s.get_ref())).collect();
+        let include: Vec<PathBuf> = raw
+            .idl
+            .include
+            .get_ref()
+            .iter()
+            .map(|s| root.join(s.get_ref()))
+            .collect();
         if include.is_empty() {
-            diags.push(Diagnostic::at(loc(raw.idl.include.span().start), "`idl.include` must name at least one folder"));
+            diags.push(Diagnostic::at(
+                loc(raw.idl.include.span().start),
+                "`idl.include` must name at least one folder",
+            ));
         }
         for (dir, s) in include.iter().zip(raw.idl.include.get_ref()) {
             if !dir.is_dir() {
-                diags.push(Diagnostic::at(loc(s.span().start), format!("include folder `{}` does not exist", s.get_ref())));
+                diags.push(Diagnostic::at(
+                    loc(s.span().start),
+                    format!("include folder `{}` does not exist", s.get_ref()),
+                ));
             }
         }
 
         let out = at(&raw.output.dir);
         if let Err(why) = check_relative_path(&out.value) {
-            diags.push(Diagnostic::at(out.location.clone(), format!("`output.dir` {why}")));
+            diags.push(Diagnostic::at(
+                out.location.clone(),
+                format!("`output.dir` {why}"),
+            ));
         }
-        let output_dir = At { value: root.join(&out.value), location: out.location };
+        let output_dir = At {
+            value: root.join(&out.value),
+            location: out.location,
+        };
 
         let mut targets = Vec::new();
         match &raw.output.targets {
@@ -194,7 +224,11 @@ impl Manifest {
                     if !ALL_TARGETS.contains(&t.get_ref().as_str()) {
                         diags.push(Diagnostic::at(
                             loc(t.span().start),
-                            format!("unknown target `{}`; expected one of {}", t.get_ref(), ALL_TARGETS.join(", ")),
+                            format!(
+                                "unknown target `{}`; expected one of {}",
+                                t.get_ref(),
+                                ALL_TARGETS.join(", ")
+                            ),
                         ));
                     }
                 }
@@ -206,17 +240,29 @@ impl Manifest {
             }
         }
 
-        let templates = raw.output.templates.as_ref().map(|t| root.join(t.get_ref()));
+        let templates = raw
+            .output
+            .templates
+            .as_ref()
+            .map(|t| root.join(t.get_ref()));
         let go_module_prefix = raw
             .output
             .go_module_prefix
             .as_ref()
             .map(|s| s.get_ref().trim_end_matches('/').to_string())
             .unwrap_or_else(|| "flyteplug.local/plugins".to_string());
-        let npm_scope = raw.output.npm_scope.as_ref().map(|s| s.get_ref().clone()).unwrap_or_else(|| "flyteplugins".into());
+        let npm_scope = raw
+            .output
+            .npm_scope
+            .as_ref()
+            .map(|s| s.get_ref().clone())
+            .unwrap_or_else(|| "flyteplugins".into());
         if let Some(scope) = &raw.output.npm_scope {
             if !is_kebab(scope.get_ref()) {
-                diags.push(Diagnostic::at(loc(scope.span().start), "`output.npm_scope` must be kebab-case (a-z, 0-9, -)"));
+                diags.push(Diagnostic::at(
+                    loc(scope.span().start),
+                    "`output.npm_scope` must be kebab-case (a-z, 0-9, -)",
+                ));
             }
         }
 
@@ -235,7 +281,10 @@ impl Manifest {
             }
             let proto = at(&p.proto);
             if let Err(why) = check_relative_path(&proto.value) {
-                diags.push(Diagnostic::at(proto.location.clone(), format!("`proto` {why}")));
+                diags.push(Diagnostic::at(
+                    proto.location.clone(),
+                    format!("`proto` {why}"),
+                ));
             }
             let message = at(&p.message);
             let task_type = at(&p.task_type);
@@ -266,10 +315,17 @@ impl Manifest {
                     Backend::Core
                 }
             };
-            let version = p.version.as_ref().map(|v| v.get_ref().clone()).unwrap_or_else(|| "0.1.0".into());
+            let version = p
+                .version
+                .as_ref()
+                .map(|v| v.get_ref().clone())
+                .unwrap_or_else(|| "0.1.0".into());
             if let Some(v) = &p.version {
                 if !is_semver(v.get_ref()) {
-                    diags.push(Diagnostic::at(loc(v.span().start), format!("version `{}` must be MAJOR.MINOR.PATCH", v.get_ref())));
+                    diags.push(Diagnostic::at(
+                        loc(v.span().start),
+                        format!("version `{}` must be MAJOR.MINOR.PATCH", v.get_ref()),
+                    ));
                 }
             }
             let spec = PluginSpec {
@@ -286,18 +342,24 @@ impl Manifest {
             if let Some(prev) = plugins.iter().find(|q| q.name.value == spec.name.value) {
                 diags.push(Diagnostic::at(
                     spec.name.location.clone(),
-                    format!("duplicate plugin name `{}` (first defined at line {})", spec.name.value, prev.name.location.line),
+                    format!(
+                        "duplicate plugin name `{}` (first defined at line {})",
+                        spec.name.value, prev.name.location.line
+                    ),
                 ));
             }
-            if let Some(prev) = plugins
-                .iter()
-                .find(|q| q.task_type.value == spec.task_type.value && q.task_type_version == spec.task_type_version)
-            {
+            if let Some(prev) = plugins.iter().find(|q| {
+                q.task_type.value == spec.task_type.value
+                    && q.task_type_version == spec.task_type_version
+            }) {
                 diags.push(Diagnostic::at(
                     spec.task_type.location.clone(),
                     format!(
                         "task type `{}` version {} is already served by plugin `{}` (line {})",
-                        spec.task_type.value, spec.task_type_version, prev.name.value, prev.name.location.line
+                        spec.task_type.value,
+                        spec.task_type_version,
+                        prev.name.value,
+                        prev.name.location.line
                     ),
                 ));
             }
@@ -333,7 +395,9 @@ pub fn is_kebab(name: &str) -> bool {
         && name.starts_with(|c: char| c.is_ascii_lowercase())
         && !name.ends_with('-')
         && !name.contains("--")
-        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
 /// A task type: `[a-z][a-z0-9_-]*`, at most 64 characters.
@@ -341,12 +405,17 @@ pub fn is_task_type(name: &str) -> bool {
     !name.is_empty()
         && name.len() <= 64
         && name.starts_with(|c: char| c.is_ascii_lowercase())
-        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
 }
 
 fn is_semver(v: &str) -> bool {
     let parts: Vec<&str> = v.split('.').collect();
-    parts.len() == 3 && parts.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+    parts.len() == 3
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
 }
 
 /// A manifest path must be relative and stay below the manifest's folder.
@@ -358,7 +427,10 @@ pub fn check_relative_path(path: &str) -> std::result::Result<(), &'static str> 
     if p.is_absolute() || path.starts_with('/') || path.starts_with('\\') {
         return Err("must be a relative path");
     }
-    if p.components().any(|c| matches!(c, std::path::Component::ParentDir)) || path.split(['/', '\\']).any(|s| s == "..") {
+    if p.components()
+        .any(|c| matches!(c, std::path::Component::ParentDir))
+        || path.split(['/', '\\']).any(|s| s == "..")
+    {
         return Err("must not contain `..`");
     }
     Ok(())
@@ -406,18 +478,32 @@ backend = "k8s"
 
     #[test]
     fn unknown_backend_and_dotted_name() {
-        let text = GOOD.replace("\"k8s\"", "\"lambda\"").replace("name = \"spark\"", "name = \"../spark\"");
+        let text = GOOD
+            .replace("\"k8s\"", "\"lambda\"")
+            .replace("name = \"spark\"", "name = \"../spark\"");
         let err = parse(&text).unwrap_err().to_string();
-        assert!(err.contains("flyteplug.toml:9:8: error: plugin name `../spark` must be kebab-case"), "{err}");
-        assert!(err.contains("flyteplug.toml:14:11: error: unknown backend `lambda`"), "{err}");
+        assert!(
+            err.contains("flyteplug.toml:9:8: error: plugin name `../spark` must be kebab-case"),
+            "{err}"
+        );
+        assert!(
+            err.contains("flyteplug.toml:14:11: error: unknown backend `lambda`"),
+            "{err}"
+        );
     }
 
     #[test]
     fn duplicates_name_both_lines() {
         let text = format!("{GOOD}\n{}", &GOOD[GOOD.find("[[plugin]]").unwrap()..]);
         let err = parse(&text).unwrap_err().to_string();
-        assert!(err.contains("duplicate plugin name `spark` (first defined at line 9)"), "{err}");
-        assert!(err.contains("task type `spark` version 0 is already served by plugin `spark`"), "{err}");
+        assert!(
+            err.contains("duplicate plugin name `spark` (first defined at line 9)"),
+            "{err}"
+        );
+        assert!(
+            err.contains("task type `spark` version 0 is already served by plugin `spark`"),
+            "{err}"
+        );
     }
 
     #[test]

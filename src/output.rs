@@ -61,7 +61,11 @@ impl Drift {
     /// The path concerned.
     pub fn path(&self) -> &str {
         match self {
-            Drift::Missing(p) | Drift::Outdated(p, _) | Drift::HandEdited(p, _) | Drift::Stale(p) | Drift::ScaffoldMissing(p) => p,
+            Drift::Missing(p)
+            | Drift::Outdated(p, _)
+            | Drift::HandEdited(p, _)
+            | Drift::Stale(p)
+            | Drift::ScaffoldMissing(p) => p,
             Drift::Lock => LOCK_FILE,
         }
     }
@@ -86,13 +90,18 @@ impl Plan {
         files.sort_by(|a, b| a.path.cmp(&b.path));
         for pair in files.windows(2) {
             if pair[0].path == pair[1].path {
-                return Err(Error::msg(format!("two generated files share the path `{}` (a bug in a target)", pair[0].path)));
+                return Err(Error::msg(format!(
+                    "two generated files share the path `{}` (a bug in a target)",
+                    pair[0].path
+                )));
             }
         }
         for f in &files {
             validate_rel_path(&f.path)?;
             if f.path == LOCK_FILE {
-                return Err(Error::msg(format!("`{LOCK_FILE}` is reserved for the lock file")));
+                return Err(Error::msg(format!(
+                    "`{LOCK_FILE}` is reserved for the lock file"
+                )));
             }
         }
         let fence = fence.canonicalize().unwrap_or(fence);
@@ -121,7 +130,9 @@ impl Plan {
                 return Ok(());
             }
         }
-        let real = existing.canonicalize().map_err(|e| Error::io(&existing, e))?;
+        let real = existing
+            .canonicalize()
+            .map_err(|e| Error::io(&existing, e))?;
         if !real.starts_with(&self.fence) {
             return Err(Error::msg(format!(
                 "refusing to write `{}`: it resolves to `{}`, outside the project folder `{}` (a symlink?)",
@@ -170,7 +181,8 @@ impl Plan {
                 }
             }
         }
-        let planned: BTreeMap<&str, ()> = self.files.iter().map(|f| (f.path.as_str(), ())).collect();
+        let planned: BTreeMap<&str, ()> =
+            self.files.iter().map(|f| (f.path.as_str(), ())).collect();
         let mut deletes = Vec::new();
         for (rel, hash) in &old_lock {
             if planned.contains_key(rel.as_str()) {
@@ -226,11 +238,16 @@ impl Plan {
                     let old_text = String::from_utf8_lossy(&old);
                     let diff = unified_diff(&f.path, &old_text, &f.contents);
                     let edited = old_lock.get(&f.path).is_none_or(|h| *h != sha256_hex(&old));
-                    drift.push(if edited { Drift::HandEdited(f.path.clone(), diff) } else { Drift::Outdated(f.path.clone(), diff) });
+                    drift.push(if edited {
+                        Drift::HandEdited(f.path.clone(), diff)
+                    } else {
+                        Drift::Outdated(f.path.clone(), diff)
+                    });
                 }
             }
         }
-        let planned: BTreeMap<&str, ()> = self.files.iter().map(|f| (f.path.as_str(), ())).collect();
+        let planned: BTreeMap<&str, ()> =
+            self.files.iter().map(|f| (f.path.as_str(), ())).collect();
         for rel in old_lock.keys() {
             if !planned.contains_key(rel.as_str()) && self.abs(rel).exists() {
                 drift.push(Drift::Stale(rel.clone()));
@@ -262,17 +279,26 @@ pub fn validate_rel_path(rel: &str) -> Result<()> {
         || rel.starts_with('/')
         || rel.contains('\\')
         || rel.contains(':')
-        || rel.split('/').any(|s| s.is_empty() || s == "." || s == "..")
-        || Path::new(rel).components().any(|c| !matches!(c, Component::Normal(_)));
+        || rel
+            .split('/')
+            .any(|s| s.is_empty() || s == "." || s == "..")
+        || Path::new(rel)
+            .components()
+            .any(|c| !matches!(c, Component::Normal(_)));
     if bad {
-        return Err(Error::msg(format!("invalid output path `{rel}`: must be relative, without `..`")));
+        return Err(Error::msg(format!(
+            "invalid output path `{rel}`: must be relative, without `..`"
+        )));
     }
     Ok(())
 }
 
 /// SHA-256 as lowercase hex.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 fn has_marker(bytes: &[u8]) -> bool {
@@ -302,18 +328,29 @@ fn render_lock(entries: &BTreeMap<&str, String>) -> String {
 
 fn read_lock(root: &Path) -> Result<BTreeMap<String, String>> {
     let path = root.join(LOCK_FILE);
-    let Some(bytes) = read_existing(&path)? else { return Ok(BTreeMap::new()) };
-    let text = String::from_utf8(bytes).map_err(|_| Error::msg(format!("`{}` is not UTF-8", path.display())))?;
+    let Some(bytes) = read_existing(&path)? else {
+        return Ok(BTreeMap::new());
+    };
+    let text = String::from_utf8(bytes)
+        .map_err(|_| Error::msg(format!("`{}` is not UTF-8", path.display())))?;
     let mut map = BTreeMap::new();
     for (i, line) in text.lines().enumerate() {
         if line.starts_with('#') || line.trim().is_empty() {
             continue;
         }
         let Some((hash, rel)) = line.split_once("  ") else {
-            return Err(Error::msg(format!("{}:{}: malformed lock line; delete the lock and run `flyteplug generate`", path.display(), i + 1)));
+            return Err(Error::msg(format!(
+                "{}:{}: malformed lock line; delete the lock and run `flyteplug generate`",
+                path.display(),
+                i + 1
+            )));
         };
         if hash.len() != 64 || validate_rel_path(rel).is_err() {
-            return Err(Error::msg(format!("{}:{}: malformed lock line; delete the lock and run `flyteplug generate`", path.display(), i + 1)));
+            return Err(Error::msg(format!(
+                "{}:{}: malformed lock line; delete the lock and run `flyteplug generate`",
+                path.display(),
+                i + 1
+            )));
         }
         map.insert(rel.to_string(), hash.to_string());
     }
@@ -322,11 +359,18 @@ fn read_lock(root: &Path) -> Result<BTreeMap<String, String>> {
 
 /// Writes through a temporary file in the same folder, then renames over the target.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path.parent().ok_or_else(|| Error::msg(format!("`{}` has no parent folder", path.display())))?;
+    let dir = path
+        .parent()
+        .ok_or_else(|| Error::msg(format!("`{}` has no parent folder", path.display())))?;
     fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let mut tmp = tempfile::Builder::new().prefix(".flyteplug-").tempfile_in(dir).map_err(|e| Error::io(dir, e))?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".flyteplug-")
+        .tempfile_in(dir)
+        .map_err(|e| Error::io(dir, e))?;
     tmp.write_all(bytes).map_err(|e| Error::io(tmp.path(), e))?;
-    tmp.as_file().sync_all().map_err(|e| Error::io(tmp.path(), e))?;
+    tmp.as_file()
+        .sync_all()
+        .map_err(|e| Error::io(tmp.path(), e))?;
     tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
     Ok(())
 }
@@ -346,6 +390,9 @@ pub fn unified_diff(path: &str, on_disk: &str, generated: &str) -> String {
     similar::TextDiff::from_lines(on_disk, generated)
         .unified_diff()
         .context_radius(3)
-        .header(&format!("a/{path} (on disk)"), &format!("b/{path} (generated)"))
+        .header(
+            &format!("a/{path} (on disk)"),
+            &format!("b/{path} (generated)"),
+        )
         .to_string()
 }

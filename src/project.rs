@@ -33,15 +33,25 @@ impl Project {
         let loaded = load::load(&manifest)?;
         let ir = ir::build(&manifest, &loaded.pool)?;
         let renderer = Renderer::new(manifest.templates.as_deref())?;
-        Ok(Project { manifest, loaded, ir, renderer })
+        Ok(Project {
+            manifest,
+            loaded,
+            ir,
+            renderer,
+        })
     }
 
     /// Every file of the manifest's targets, in memory.
     pub fn emit(&self) -> Result<Vec<OutFile>> {
-        let ctx = Context { ir: &self.ir, manifest: &self.manifest, renderer: &self.renderer };
+        let ctx = Context {
+            ir: &self.ir,
+            manifest: &self.manifest,
+            renderer: &self.renderer,
+        };
         let mut files = Vec::new();
         for name in &self.manifest.targets {
-            let target = targets::by_name(name).ok_or_else(|| Error::msg(format!("unknown target `{name}`")))?;
+            let target = targets::by_name(name)
+                .ok_or_else(|| Error::msg(format!("unknown target `{name}`")))?;
             files.extend(target.emit(&ctx)?);
         }
         Ok(files)
@@ -50,7 +60,11 @@ impl Project {
     /// The output plan: every file, validated, rooted at the manifest's output folder.
     pub fn plan(&self) -> Result<Plan> {
         self.check_output_dir()?;
-        Plan::new(self.manifest.output_dir.value.clone(), self.manifest.root.clone(), self.emit()?)
+        Plan::new(
+            self.manifest.output_dir.value.clone(),
+            self.manifest.root.clone(),
+            self.emit()?,
+        )
     }
 
     /// The output folder must not be the project folder or hold an include root.
@@ -60,14 +74,20 @@ impl Project {
         let root = canon(&self.manifest.root);
         let at = &self.manifest.output_dir.location;
         if out == root {
-            return Err(Error::at(at.clone(), "`output.dir` must be a subfolder, not the project folder itself"));
+            return Err(Error::at(
+                at.clone(),
+                "`output.dir` must be a subfolder, not the project folder itself",
+            ));
         }
         for inc in &self.manifest.include {
             let inc = canon(inc);
             if inc.starts_with(&out) || out.starts_with(&inc) {
                 return Err(Error::at(
                     at.clone(),
-                    format!("`output.dir` overlaps the include folder `{}`; keep IDL and generated code apart", inc.display()),
+                    format!(
+                        "`output.dir` overlaps the include folder `{}`; keep IDL and generated code apart",
+                        inc.display()
+                    ),
                 ));
             }
         }
@@ -86,7 +106,11 @@ impl Project {
 
     /// The rendering context for targets.
     pub fn context(&self) -> Context<'_> {
-        Context { ir: &self.ir, manifest: &self.manifest, renderer: &self.renderer }
+        Context {
+            ir: &self.ir,
+            manifest: &self.manifest,
+            renderer: &self.renderer,
+        }
     }
 }
 
@@ -112,7 +136,13 @@ impl Builder {
     pub fn from_manifest(path: impl AsRef<Path>) -> Result<Builder> {
         let manifest_path = path.as_ref().to_path_buf();
         let project = Project::open(&manifest_path)?;
-        Ok(Builder { manifest_path, project, plugins: Vec::new(), out_dir: None, cargo_directives: true })
+        Ok(Builder {
+            manifest_path,
+            project,
+            plugins: Vec::new(),
+            out_dir: None,
+            cargo_directives: true,
+        })
     }
 
     /// Generates this plugin (call again for more); by default every plugin is generated.
@@ -138,9 +168,9 @@ impl Builder {
     pub fn generate_rust(self) -> Result<Vec<PathBuf>> {
         let out_dir = match &self.out_dir {
             Some(d) => d.clone(),
-            None => PathBuf::from(
-                std::env::var_os("OUT_DIR").ok_or_else(|| Error::msg("OUT_DIR is not set: call generate_rust from build.rs or set out_dir"))?,
-            ),
+            None => PathBuf::from(std::env::var_os("OUT_DIR").ok_or_else(|| {
+                Error::msg("OUT_DIR is not set: call generate_rust from build.rs or set out_dir")
+            })?),
         };
         let ir = &self.project.ir;
         for name in &self.plugins {

@@ -12,19 +12,28 @@ use crate::targets::{self, Cmd, Testee};
 pub fn cache_dir(project: &Project, target: &str) -> PathBuf {
     match std::env::var_os("FLYTEPLUG_CACHE_DIR") {
         Some(dir) => PathBuf::from(dir).join(target),
-        None => project.manifest.root.join("target").join("flyteplug").join(target),
+        None => project
+            .manifest
+            .root
+            .join("target")
+            .join("flyteplug")
+            .join(target),
     }
 }
 
 /// The testee of `target` for the project's generated output.
 pub fn testee(project: &Project, target: &str) -> Result<Testee> {
-    let t = targets::by_name(target).ok_or_else(|| Error::msg(format!("unknown target `{target}`")))?;
+    let t =
+        targets::by_name(target).ok_or_else(|| Error::msg(format!("unknown target `{target}`")))?;
     let cache = cache_dir(project, target);
     std::fs::create_dir_all(&cache).map_err(|e| Error::io(&cache, e))?;
     let cache = cache.canonicalize().map_err(|e| Error::io(&cache, e))?;
     let root = project.manifest.output_dir.value.clone();
     let root = root.canonicalize().map_err(|e| {
-        Error::msg(format!("generated output `{}` is missing ({e}); run `flyteplug generate` first", root.display()))
+        Error::msg(format!(
+            "generated output `{}` is missing ({e}); run `flyteplug generate` first",
+            root.display()
+        ))
     })?;
     t.testee(&project.context(), &root, &cache)
 }
@@ -39,7 +48,12 @@ fn command(cmd: &Cmd) -> Command {
 }
 
 fn describe(cmd: &Cmd) -> String {
-    format!("`{} {}` in {}", cmd.program, cmd.args.join(" "), cmd.cwd.display())
+    format!(
+        "`{} {}` in {}",
+        cmd.program,
+        cmd.args.join(" "),
+        cmd.cwd.display()
+    )
 }
 
 /// Runs the build steps, sending their output to stderr; an error names the failing step.

@@ -43,7 +43,10 @@ fn fails_with(dir: &Path, expected: &[&str]) -> String {
         }
         last = report;
     }
-    assert!(!dir.join("generated").exists(), "nothing is written on error");
+    assert!(
+        !dir.join("generated").exists(),
+        "nothing is written on error"
+    );
     last
 }
 
@@ -52,7 +55,10 @@ fn syntax_error_names_file_line_and_column() {
     let proto = "syntax = \"proto3\";\npackage demo.v1;\n\nmessage Demo {\n  string name = 1\n  int32 count = 2;\n}\n";
     let dir = project(MANIFEST, proto);
     let report = fails_with(dir.path(), &["demo/v1/demo.proto:6:3: error:"]);
-    assert!(report.contains("int32 count = 2;"), "the offending text is shown: {report}");
+    assert!(
+        report.contains("int32 count = 2;"),
+        "the offending text is shown: {report}"
+    );
 }
 
 #[test]
@@ -63,26 +69,51 @@ fn unknown_message_names_the_manifest_line() {
     );
     fails_with(
         dir.path(),
-        &["flyteplug.toml:10:11: error: message `demo.v1.Dmeo` is not defined", "defines demo.v1.Demo"],
+        &[
+            "flyteplug.toml:10:11: error: message `demo.v1.Dmeo` is not defined",
+            "defines demo.v1.Demo",
+        ],
     );
 }
 
 #[test]
 fn unknown_manifest_key_names_the_line() {
-    let dir = project(&MANIFEST.replace("backend = \"core\"", "backend = \"core\"\ntask_typ = \"x\""), "syntax = \"proto3\";\n");
-    fails_with(dir.path(), &["flyteplug.toml:14:1: error: invalid manifest: unknown field `task_typ`"]);
+    let dir = project(
+        &MANIFEST.replace("backend = \"core\"", "backend = \"core\"\ntask_typ = \"x\""),
+        "syntax = \"proto3\";\n",
+    );
+    fails_with(
+        dir.path(),
+        &["flyteplug.toml:14:1: error: invalid manifest: unknown field `task_typ`"],
+    );
 }
 
 #[test]
 fn proto2_is_refused_with_the_file_name() {
-    let dir = project(MANIFEST, "syntax = \"proto2\";\npackage demo.v1;\nmessage Demo { optional string a = 1; }\n");
-    fails_with(dir.path(), &["demo/v1/demo.proto:1:1: error: `demo/v1/demo.proto` is proto2; flyteplug reads proto3 only"]);
+    let dir = project(
+        MANIFEST,
+        "syntax = \"proto2\";\npackage demo.v1;\nmessage Demo { optional string a = 1; }\n",
+    );
+    fails_with(
+        dir.path(),
+        &[
+            "demo/v1/demo.proto:1:1: error: `demo/v1/demo.proto` is proto2; flyteplug reads proto3 only",
+        ],
+    );
 }
 
 #[test]
 fn editions_are_refused() {
-    let dir = project(MANIFEST, "edition = \"2023\";\npackage demo.v1;\nmessage Demo { string a = 1; }\n");
-    fails_with(dir.path(), &["demo/v1/demo.proto:1:1: error: `demo/v1/demo.proto` uses editions; flyteplug reads proto3 only"]);
+    let dir = project(
+        MANIFEST,
+        "edition = \"2023\";\npackage demo.v1;\nmessage Demo { string a = 1; }\n",
+    );
+    fails_with(
+        dir.path(),
+        &[
+            "demo/v1/demo.proto:1:1: error: `demo/v1/demo.proto` uses editions; flyteplug reads proto3 only",
+        ],
+    );
 }
 
 #[test]
@@ -91,29 +122,55 @@ fn colliding_nested_names_are_reported_with_both_locations() {
     let dir = project(MANIFEST, proto);
     fails_with(
         dir.path(),
-        &["`demo.v1.DemoInner` and `demo.v1.Demo.Inner`", "demo/v1/demo.proto:5:3", "both become the Python type `DemoInner`"],
+        &[
+            "`demo.v1.DemoInner` and `demo.v1.Demo.Inner`",
+            "demo/v1/demo.proto:5:3",
+            "both become the Python type `DemoInner`",
+        ],
     );
 }
 
 #[test]
 fn plugin_name_with_dots_is_refused() {
-    let dir = project(&MANIFEST.replace("name = \"demo\"", "name = \"../demo\""), "syntax = \"proto3\";\n");
-    fails_with(dir.path(), &["flyteplug.toml:8:8: error: plugin name `../demo` must be kebab-case"]);
+    let dir = project(
+        &MANIFEST.replace("name = \"demo\"", "name = \"../demo\""),
+        "syntax = \"proto3\";\n",
+    );
+    fails_with(
+        dir.path(),
+        &["flyteplug.toml:8:8: error: plugin name `../demo` must be kebab-case"],
+    );
 }
 
 #[test]
 fn output_dir_cannot_be_the_idl_folder() {
-    let dir = project(&MANIFEST.replace("dir = \"generated\"", "dir = \"idl\""), "syntax = \"proto3\";\npackage demo.v1;\nmessage Demo {}\n");
+    let dir = project(
+        &MANIFEST.replace("dir = \"generated\"", "dir = \"idl\""),
+        "syntax = \"proto3\";\npackage demo.v1;\nmessage Demo {}\n",
+    );
     let out = flyteplug(dir.path(), &["generate"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out).contains("overlaps the include folder"), "{}", text(&out));
+    assert!(
+        text(&out).contains("overlaps the include folder"),
+        "{}",
+        text(&out)
+    );
 }
 
 #[test]
 fn all_errors_of_a_stage_are_reported_at_once() {
-    let text_manifest = MANIFEST.replace("\"core\"", "\"lambda\"").replace("task_type_version = 0", "task_type_version = -1");
+    let text_manifest = MANIFEST
+        .replace("\"core\"", "\"lambda\"")
+        .replace("task_type_version = 0", "task_type_version = -1");
     let dir = project(&text_manifest, "syntax = \"proto3\";\n");
-    fails_with(dir.path(), &["flyteplug.toml:13:", "unknown backend `lambda`", "task_type_version -1"]);
+    fails_with(
+        dir.path(),
+        &[
+            "flyteplug.toml:13:",
+            "unknown backend `lambda`",
+            "task_type_version -1",
+        ],
+    );
 }
 
 #[test]
@@ -133,7 +190,12 @@ fn keyword_field_names_are_escaped_in_every_language() {
     for lang in flyteplug::ir::Lang::ALL {
         for f in &msg.fields {
             let name = lang.pick(&f.names);
-            assert!(!keywords(lang).contains(&name.as_str()), "{} field `{}` is printed as the keyword `{name}`", lang.label(), f.proto_name);
+            assert!(
+                !keywords(lang).contains(&name.as_str()),
+                "{} field `{}` is printed as the keyword `{name}`",
+                lang.label(),
+                f.proto_name
+            );
         }
     }
     assert_eq!(msg.fields[1].names.rust, "r#type");

@@ -8,7 +8,8 @@ use flyteplug::Project;
 
 #[test]
 fn generated_tree_is_up_to_date() {
-    let project = Project::open(&repo().join("flyteplug.toml")).expect("the example manifest loads");
+    let project =
+        Project::open(&repo().join("flyteplug.toml")).expect("the example manifest loads");
     let drift = project.plan().unwrap().check().unwrap();
     let report: Vec<String> = drift.iter().map(|d| d.to_string()).collect();
     assert!(
@@ -27,7 +28,11 @@ fn check_reports_a_hand_edit_with_a_diff() {
     assert_eq!(clean.status.code(), Some(0), "{}", text(&clean));
 
     let lock = std::fs::read_to_string(dir.path().join("generated/flyteplug.lock")).unwrap();
-    let victim = lock.lines().filter(|l| !l.starts_with('#')).find_map(|l| l.split_once("  ")).map(|(_, p)| p.to_string());
+    let victim = lock
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .find_map(|l| l.split_once("  "))
+        .map(|(_, p)| p.to_string());
     let victim = victim.expect("the lock lists generated files");
     let path = dir.path().join("generated").join(&victim);
     let mut contents = std::fs::read_to_string(&path).unwrap();
@@ -37,12 +42,22 @@ fn check_reports_a_hand_edit_with_a_diff() {
     let out = flyteplug(dir.path(), &["check"]);
     let report = text(&out);
     assert_eq!(out.status.code(), Some(1), "{report}");
-    assert!(report.contains(&format!("edited by hand: {victim}")), "{report}");
-    assert!(report.contains("-hand edit"), "the report carries a unified diff: {report}");
+    assert!(
+        report.contains(&format!("edited by hand: {victim}")),
+        "{report}"
+    );
+    assert!(
+        report.contains("-hand edit"),
+        "the report carries a unified diff: {report}"
+    );
     assert!(report.contains("@@"), "{report}");
 
     // check wrote nothing: the edit is still there.
-    assert!(std::fs::read_to_string(&path).unwrap().ends_with("hand edit\n"));
+    assert!(
+        std::fs::read_to_string(&path)
+            .unwrap()
+            .ends_with("hand edit\n")
+    );
     // generate restores it, and check is clean again.
     assert!(flyteplug(dir.path(), &["generate"]).status.success());
     assert_eq!(flyteplug(dir.path(), &["check"]).status.code(), Some(0));
@@ -53,11 +68,21 @@ fn check_reports_missing_and_stale_files() {
     let dir = temp_project(false);
     assert!(flyteplug(dir.path(), &["generate"]).status.success());
     let lock = std::fs::read_to_string(dir.path().join("generated/flyteplug.lock")).unwrap();
-    let first = lock.lines().filter(|l| !l.starts_with('#')).find_map(|l| l.split_once("  ")).unwrap().1.to_string();
+    let first = lock
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .find_map(|l| l.split_once("  "))
+        .unwrap()
+        .1
+        .to_string();
     std::fs::remove_file(dir.path().join("generated").join(&first)).unwrap();
     let out = flyteplug(dir.path(), &["check"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out).contains(&format!("missing: {first}")), "{}", text(&out));
+    assert!(
+        text(&out).contains(&format!("missing: {first}")),
+        "{}",
+        text(&out)
+    );
 }
 
 #[test]
@@ -71,9 +96,18 @@ fn removing_a_plugin_deletes_exactly_its_files() {
 
     let manifest_path = dir.path().join("flyteplug.toml");
     let manifest = std::fs::read_to_string(&manifest_path).unwrap();
-    let start = manifest.find("[[plugin]]\nname = \"countdown\"").expect("countdown entry");
-    let end = manifest[start + 1..].find("[[plugin]]").map(|i| start + 1 + i).unwrap_or(manifest.len());
-    std::fs::write(&manifest_path, format!("{}{}", &manifest[..start], &manifest[end..])).unwrap();
+    let start = manifest
+        .find("[[plugin]]\nname = \"countdown\"")
+        .expect("countdown entry");
+    let end = manifest[start + 1..]
+        .find("[[plugin]]")
+        .map(|i| start + 1 + i)
+        .unwrap_or(manifest.len());
+    std::fs::write(
+        &manifest_path,
+        format!("{}{}", &manifest[..start], &manifest[end..]),
+    )
+    .unwrap();
 
     let out = flyteplug(dir.path(), &["generate"]);
     assert!(out.status.success(), "{}", text(&out));
@@ -83,15 +117,32 @@ fn removing_a_plugin_deletes_exactly_its_files() {
     assert!(added.is_empty(), "nothing new appears: {added:?}");
     assert!(!removed.is_empty(), "the countdown files are removed");
     for f in &removed {
-        assert!(f.contains("countdown"), "only countdown files are removed, but {f} went too");
+        assert!(
+            f.contains("countdown"),
+            "only countdown files are removed, but {f} went too"
+        );
     }
     let project = Project::open(&manifest_path).unwrap();
-    let planned: Vec<String> = project.plan().unwrap().files.iter().map(|f| f.path.clone()).collect();
+    let planned: Vec<String> = project
+        .plan()
+        .unwrap()
+        .files
+        .iter()
+        .map(|f| f.path.clone())
+        .collect();
     for f in &after {
-        assert!(planned.contains(f) || f == "NOTES.md" || f == "flyteplug.lock", "unexpected leftover {f}");
+        assert!(
+            planned.contains(f) || f == "NOTES.md" || f == "flyteplug.lock",
+            "unexpected leftover {f}"
+        );
     }
     assert!(after.contains(&"NOTES.md".to_string()));
-    assert_eq!(flyteplug(dir.path(), &["check"]).status.code(), Some(0), "{}", text(&flyteplug(dir.path(), &["check"])));
+    assert_eq!(
+        flyteplug(dir.path(), &["check"]).status.code(),
+        Some(0),
+        "{}",
+        text(&flyteplug(dir.path(), &["check"]))
+    );
 }
 
 #[test]
@@ -101,13 +152,23 @@ fn generate_twice_changes_nothing() {
     let generated = dir.path().join("generated");
     let mtimes: Vec<_> = files(&generated)
         .iter()
-        .map(|f| std::fs::metadata(generated.join(f)).unwrap().modified().unwrap())
+        .map(|f| {
+            std::fs::metadata(generated.join(f))
+                .unwrap()
+                .modified()
+                .unwrap()
+        })
         .collect();
     let out = flyteplug(dir.path(), &["generate"]);
     assert!(text(&out).contains("0 changed"), "{}", text(&out));
     let again: Vec<_> = files(&generated)
         .iter()
-        .map(|f| std::fs::metadata(generated.join(f)).unwrap().modified().unwrap())
+        .map(|f| {
+            std::fs::metadata(generated.join(f))
+                .unwrap()
+                .modified()
+                .unwrap()
+        })
         .collect();
     assert_eq!(mtimes, again, "write-if-changed keeps mtimes");
 }

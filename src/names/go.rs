@@ -4,8 +4,16 @@ use super::{escape, upper_camel};
 
 /// Names generated methods and helpers take; a type or field with one of them gets `_`.
 pub const RESERVED: &[&str] = &[
-    "MarshalCustom", "UnmarshalCustom", "MarshalJSON", "UnmarshalJSON", "ToCustom", "FromCustom", "String",
-    "DecodeOptions", "DecodeError", "Reset",
+    "MarshalCustom",
+    "UnmarshalCustom",
+    "MarshalJSON",
+    "UnmarshalJSON",
+    "ToCustom",
+    "FromCustom",
+    "String",
+    "DecodeOptions",
+    "DecodeError",
+    "Reset",
 ];
 
 /// A struct or named type.

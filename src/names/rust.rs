@@ -4,10 +4,11 @@ use super::{escape, snake, upper_camel};
 
 /// Strict and reserved keywords; these become raw identifiers (`r#type`).
 pub const KEYWORDS: &[&str] = &[
-    "as", "break", "const", "continue", "else", "enum", "extern", "false", "fn", "for", "if", "impl", "in",
-    "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "static", "struct", "trait", "true",
-    "type", "unsafe", "use", "where", "while", "async", "await", "dyn", "abstract", "become", "box", "do",
-    "final", "macro", "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen",
+    "as", "break", "const", "continue", "else", "enum", "extern", "false", "fn", "for", "if",
+    "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "static",
+    "struct", "trait", "true", "type", "unsafe", "use", "where", "while", "async", "await", "dyn",
+    "abstract", "become", "box", "do", "final", "macro", "override", "priv", "typeof", "unsized",
+    "virtual", "yield", "try", "gen",
 ];
 
 /// Keywords that cannot be raw identifiers; these get `_`.
@@ -15,9 +16,36 @@ pub const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
 
 /// Type names that would shadow the prelude or names generated code uses.
 pub const RESERVED_TYPES: &[&str] = &[
-    "Self", "String", "Option", "Some", "None", "Result", "Ok", "Err", "Vec", "Box", "Default", "Clone", "Copy",
-    "Debug", "PartialEq", "Eq", "Hash", "Send", "Sync", "Sized", "Fn", "Iterator", "Value", "Map", "BTreeMap",
-    "DecodeError", "DecodeOptions", "Decoded", "Message", "Error",
+    "Self",
+    "String",
+    "Option",
+    "Some",
+    "None",
+    "Result",
+    "Ok",
+    "Err",
+    "Vec",
+    "Box",
+    "Default",
+    "Clone",
+    "Copy",
+    "Debug",
+    "PartialEq",
+    "Eq",
+    "Hash",
+    "Send",
+    "Sync",
+    "Sized",
+    "Fn",
+    "Iterator",
+    "Value",
+    "Map",
+    "BTreeMap",
+    "DecodeError",
+    "DecodeOptions",
+    "Decoded",
+    "Message",
+    "Error",
 ];
 
 /// A struct, enum or oneof-enum name (UpperCamelCase per segment, as prost does).

@@ -40,12 +40,20 @@ pub struct OutFile {
 impl OutFile {
     /// A generated file.
     pub fn generated(path: impl Into<String>, contents: impl Into<String>) -> Self {
-        OutFile { path: path.into(), contents: contents.into(), ownership: Ownership::Generated }
+        OutFile {
+            path: path.into(),
+            contents: contents.into(),
+            ownership: Ownership::Generated,
+        }
     }
 
     /// A scaffold file.
     pub fn scaffold(path: impl Into<String>, contents: impl Into<String>) -> Self {
-        OutFile { path: path.into(), contents: contents.into(), ownership: Ownership::Scaffold }
+        OutFile {
+            path: path.into(),
+            contents: contents.into(),
+            ownership: Ownership::Scaffold,
+        }
     }
 }
 
@@ -88,7 +96,12 @@ pub struct Cmd {
 impl Cmd {
     /// `program args...` in `cwd`.
     pub fn new(program: impl Into<String>, args: &[&str], cwd: impl Into<PathBuf>) -> Cmd {
-        Cmd { program: program.into(), args: args.iter().map(|s| s.to_string()).collect(), cwd: cwd.into(), env: Vec::new() }
+        Cmd {
+            program: program.into(),
+            args: args.iter().map(|s| s.to_string()).collect(),
+            cwd: cwd.into(),
+            env: Vec::new(),
+        }
     }
 
     /// Adds an environment variable.
@@ -138,7 +151,9 @@ pub fn header(prefix: &str, sources: &[String]) -> String {
             }
         }
     }
-    out.push_str(&format!("{prefix} To regenerate, run `{REGENERATE_COMMAND}`.\n"));
+    out.push_str(&format!(
+        "{prefix} To regenerate, run `{REGENERATE_COMMAND}`.\n"
+    ));
     out
 }
 

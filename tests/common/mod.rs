@@ -26,7 +26,11 @@ pub fn copy_dir(src: &Path, dst: &Path) {
 /// A temporary project: the repository's manifest and idl/ (and generated/ when asked).
 pub fn temp_project(with_generated: bool) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::copy(repo().join("flyteplug.toml"), dir.path().join("flyteplug.toml")).unwrap();
+    std::fs::copy(
+        repo().join("flyteplug.toml"),
+        dir.path().join("flyteplug.toml"),
+    )
+    .unwrap();
     copy_dir(&repo().join("idl"), &dir.path().join("idl"));
     if with_generated {
         copy_dir(&repo().join("generated"), &dir.path().join("generated"));
@@ -36,12 +40,20 @@ pub fn temp_project(with_generated: bool) -> tempfile::TempDir {
 
 /// Runs the flyteplug binary in `dir`.
 pub fn flyteplug(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_flyteplug")).args(args).current_dir(dir).output().unwrap()
+    Command::new(env!("CARGO_BIN_EXE_flyteplug"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap()
 }
 
 /// stdout + stderr as text.
 pub fn text(out: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
 }
 
 /// Every file below `dir`, relative, sorted.
@@ -50,7 +62,13 @@ pub fn files(dir: &Path) -> Vec<String> {
         .into_iter()
         .filter_map(|e| e.ok())
         .filter(|e| e.file_type().is_file())
-        .map(|e| e.path().strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/"))
+        .map(|e| {
+            e.path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/")
+        })
         .collect();
     v.sort();
     v
