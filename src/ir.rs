@@ -968,7 +968,10 @@ fn build_enum(
     let names = type_names[e.full_name()].clone();
     let mut seen_numbers = BTreeSet::new();
     let mut values = Vec::new();
-    for v in e.values() {
+    // prost-reflect lists values by number; declaration order decides which name of an alias
+    // is primary, so walk the declared values.
+    let declared = e.enum_descriptor_proto().value.iter().filter_map(|v| e.get_value_by_name(v.name()));
+    for v in declared {
         values.push(EnumValue {
             proto_name: v.name().to_string(),
             number: v.number(),
