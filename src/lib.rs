@@ -5,6 +5,7 @@
 
 #![warn(missing_docs)]
 
+pub mod conformance;
 pub mod error;
 pub mod ir;
 pub mod load;

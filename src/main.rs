@@ -35,6 +35,16 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         export: Option<PathBuf>,
     },
+    /// Run the conformance vectors through every target's testee and report each mismatch
+    /// (exit 0 when all agree, 1 on a mismatch, 2 when a testee cannot run).
+    Conformance {
+        /// Only these targets (repeatable); default: the manifest's targets.
+        #[arg(long = "target", value_name = "T")]
+        targets: Vec<String>,
+        /// Run the cases of this file (the vectors format) instead of the generated ones.
+        #[arg(long, value_name = "FILE")]
+        vectors: Option<PathBuf>,
+    },
     /// Build target T's testee, then run it on this process's stdin and stdout.
     Testee {
         /// python, go, typescript or rust.
@@ -77,9 +87,14 @@ fn run(cli: &Cli, config: &std::path::Path) -> flyteplug::Result<ExitCode> {
             status.code().unwrap_or(2).clamp(0, 255) as u8
         ));
     }
+    if let Command::Conformance { targets, vectors } = &cli.command {
+        return conformance(&project, targets, vectors.as_deref());
+    }
     let plan = project.plan()?;
     match cli.command {
-        Command::Testee { .. } | Command::Templates { .. } => unreachable!("handled above"),
+        Command::Testee { .. } | Command::Templates { .. } | Command::Conformance { .. } => {
+            unreachable!("handled above")
+        }
         Command::Generate => {
             let actions = plan.apply()?;
             if !cli.quiet {
@@ -145,4 +160,52 @@ fn templates(export: Option<&std::path::Path>) -> flyteplug::Result<ExitCode> {
         println!("{:>10} {}", "wrote", path.display());
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn conformance(
+    project: &Project,
+    targets: &[String],
+    vectors: Option<&std::path::Path>,
+) -> flyteplug::Result<ExitCode> {
+    use flyteplug::conformance;
+    let targets: Vec<String> = if targets.is_empty() {
+        project.manifest.targets.clone()
+    } else {
+        for t in targets {
+            if !flyteplug::manifest::ALL_TARGETS.contains(&t.as_str()) {
+                return Err(flyteplug::Error::msg(format!(
+                    "unknown target `{t}`; expected one of {}",
+                    flyteplug::manifest::ALL_TARGETS.join(", ")
+                )));
+            }
+        }
+        targets.to_vec()
+    };
+    let drift = project.plan()?.check()?;
+    if !drift.is_empty() {
+        return Err(flyteplug::Error::msg(format!(
+            "{} is not what the IDL generates ({} problem(s), e.g. {}); run `flyteplug generate` first",
+            project.manifest.output_dir.value.display(),
+            drift.len(),
+            drift[0].path()
+        )));
+    }
+    let cases = match vectors {
+        Some(path) => conformance::read_vectors(path)?,
+        None => project
+            .ir
+            .plugins
+            .iter()
+            .flat_map(conformance::plugin_vectors)
+            .collect(),
+    };
+    let report = conformance::run(project, &targets, &cases)?;
+    print!("{report}");
+    Ok(if report.all_passed() {
+        ExitCode::SUCCESS
+    } else if report.has_errors() {
+        ExitCode::from(2)
+    } else {
+        ExitCode::from(1)
+    })
 }

@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::conformance;
 use crate::error::{Error, Result};
 use crate::ir::{self, Ir};
 use crate::load::{self, Loaded};
@@ -41,7 +42,8 @@ impl Project {
         })
     }
 
-    /// Every file of the manifest's targets, in memory.
+    /// Every file of the manifest's targets, plus the conformance vectors of every plugin
+    /// (`vectors/<plugin>.json`), in memory.
     pub fn emit(&self) -> Result<Vec<OutFile>> {
         let ctx = Context {
             ir: &self.ir,
@@ -53,6 +55,12 @@ impl Project {
             let target = targets::by_name(name)
                 .ok_or_else(|| Error::msg(format!("unknown target `{name}`")))?;
             files.extend(target.emit(&ctx)?);
+        }
+        for plugin in &self.ir.plugins {
+            files.push(OutFile::generated(
+                format!("vectors/{}.json", plugin.name),
+                conformance::vectors_json(plugin),
+            ));
         }
         Ok(files)
     }
