@@ -279,6 +279,15 @@ impl Manifest {
                     ),
                 ));
             }
+            if RESERVED_PLUGIN_NAMES.contains(&name.value.as_str()) {
+                diags.push(Diagnostic::at(
+                    name.location.clone(),
+                    format!(
+                        "plugin name `{}` is reserved (generated trees use folders of that name); choose another",
+                        name.value
+                    ),
+                ));
+            }
             let proto = at(&p.proto);
             if let Err(why) = check_relative_path(&proto.value) {
                 diags.push(Diagnostic::at(
@@ -387,6 +396,9 @@ impl Manifest {
         self.plugins.iter().find(|p| p.name.value == name)
     }
 }
+
+/// Plugin names that would collide with target-wide folders of the generated tree.
+pub const RESERVED_PLUGIN_NAMES: &[&str] = &["testee", "vectors"];
 
 /// kebab-case: `[a-z][a-z0-9]*(-[a-z0-9]+)*`. Such a name can never hold `..`, `/` or `\`.
 pub fn is_kebab(name: &str) -> bool {
