@@ -16,20 +16,22 @@ step "install: Python tools into .venv"
 if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt \
+  -r runtime/tests/python/requirements.txt
 
 step "install: TypeScript into tools/node_modules"
 npm ci --prefix tools --no-audit --no-fund --silent
 
 export PATH="$root/.venv/bin:$PATH"
 export TSC="$root/tools/node_modules/.bin/tsc"
+export FLYTEPLUG_TSC="$TSC"
 export FLYTEPLUG_PYTHON="$root/.venv/bin/python"
 
 step "rust: build, format, lint, test"
-cargo build --locked --all-targets
+cargo build --locked --workspace --all-targets
 cargo fmt --all -- --check
-cargo clippy --locked --all-targets -- -D warnings
-cargo test --locked
+cargo clippy --locked --workspace --all-targets -- -D warnings
+cargo test --locked --workspace
 
 step "generated code: each language's own tools"
 for lang in python go typescript rust; do
@@ -39,5 +41,8 @@ done
 
 step "oracle: every target's codec against the official protobuf runtime"
 FLYTEPLUG_BIN="$root/target/debug/flyteplug" .venv/bin/pytest tests/oracle -q
+
+step "runtime: the connector server against the official flyteidl gRPC stubs"
+.venv/bin/pytest runtime/tests/python -q
 
 step "all tests passed"

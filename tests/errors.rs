@@ -175,7 +175,7 @@ fn all_errors_of_a_stage_are_reported_at_once() {
 
 #[test]
 fn keyword_field_names_are_escaped_in_every_language() {
-    let proto = "syntax = \"proto3\";\npackage demo.v1;\nmessage Demo {\n  string class = 1;\n  string type = 2;\n  string func = 3;\n  string interface = 4;\n  string self = 5;\n  string None = 6;\n  string default = 7;\n}\n";
+    let proto = "syntax = \"proto3\";\npackage demo.v1;\nmessage Demo {\n  string class = 1;\n  string type = 2;\n  string func = 3;\n  string interface = 4;\n  string self = 5;\n  string None = 6;\n  string default = 7;\n  string constructor = 8;\n}\n";
     let dir = project(MANIFEST, proto);
     let project = flyteplug::Project::open(&dir.path().join("flyteplug.toml")).unwrap();
     let msg = project.ir.plugins[0].custom_message();
@@ -183,7 +183,9 @@ fn keyword_field_names_are_escaped_in_every_language() {
         match lang {
             flyteplug::ir::Lang::Python => &["class", "type", "None", "self", "def"],
             flyteplug::ir::Lang::Go => &["type", "func", "interface", "default"],
-            flyteplug::ir::Lang::TypeScript => &["class", "type", "interface", "default"],
+            // Keywords are legal property names in TypeScript (`m.class`); what breaks a class
+            // is a property that shadows a member of every object.
+            flyteplug::ir::Lang::TypeScript => &["constructor", "__proto__", "toString", "toCustom"],
             flyteplug::ir::Lang::Rust => &["type", "self", "default_"],
         }
     };
