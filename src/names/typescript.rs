@@ -1,4 +1,9 @@
 //! TypeScript identifiers.
+//!
+//! Type names (classes, enums, oneof unions) must not be reserved words nor shadow the globals the
+//! generated code uses. Property names may be any identifier, keywords included (`m.class` is
+//! valid TypeScript), except the names that clash with members every generated class has or
+//! inherits from `Object.prototype`.
 
 use super::{escape, lower_camel};
 
@@ -90,15 +95,30 @@ pub const RESERVED: &[&str] = &[
     "RegExp",
     "Function",
     "globalThis",
+    "unknown",
+    "never",
+    "object",
+    "bigint",
 ];
 
-/// Property names generated classes use for their own members.
+/// Property names generated classes use for their own members, or inherit from `Object`.
 pub const RESERVED_MEMBERS: &[&str] = &[
     "toCustom",
     "fromCustom",
     "toJSON",
     "toCustomString",
     "__proto__",
+    "constructor",
+    "toString",
+    "toLocaleString",
+    "valueOf",
+    "hasOwnProperty",
+    "isPrototypeOf",
+    "propertyIsEnumerable",
+    "__defineGetter__",
+    "__defineSetter__",
+    "__lookupGetter__",
+    "__lookupSetter__",
 ];
 
 /// A class, interface or enum name.
@@ -108,7 +128,7 @@ pub fn type_name(flat: &str) -> String {
 
 /// A class property.
 pub fn field_name(proto_name: &str) -> String {
-    escape(escape(lower_camel(proto_name), RESERVED), RESERVED_MEMBERS)
+    escape(lower_camel(proto_name), RESERVED_MEMBERS)
 }
 
 /// An enum member (the proto value name).
