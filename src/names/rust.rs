@@ -46,7 +46,12 @@ pub const RESERVED_TYPES: &[&str] = &[
     "Decoded",
     "Message",
     "Error",
+    "EncodeError",
+    "Json",
 ];
+
+/// Enum variant names that generated enums use themselves.
+pub const RESERVED_VARIANTS: &[&str] = &["Self", "Unrecognized"];
 
 /// A struct, enum or oneof-enum name (UpperCamelCase per segment, as prost does).
 pub fn type_name(flat: &str) -> String {
@@ -60,7 +65,13 @@ pub fn field_name(proto_name: &str) -> String {
 
 /// An enum variant.
 pub fn enum_value_name(_type_name: &str, value: &str) -> String {
-    escape(upper_camel(value), RESERVED_TYPES)
+    escape(upper_camel(value), RESERVED_VARIANTS)
+}
+
+/// The variant of a oneof enum for the member field `proto_name` (`choice_text` →
+/// `ChoiceText`).
+pub fn oneof_variant_name(proto_name: &str) -> String {
+    escape(upper_camel(proto_name), RESERVED_VARIANTS)
 }
 
 /// Makes a snake_case name a legal identifier.
