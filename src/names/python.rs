@@ -63,11 +63,14 @@ pub const RESERVED: &[&str] = &[
     "enum",
     "typing",
     "dataclasses",
+    // the generated models module's alias of the package runtime (`from . import _json as _j`)
+    "_j",
 ];
 
 /// Names a generated class or field must not take because generated methods use them.
 pub const RESERVED_MEMBERS: &[&str] = &[
     "to_custom",
+    "to_custom_json",
     "from_custom",
     "to_json",
     "from_json",
@@ -86,7 +89,32 @@ pub fn field_name(proto_name: &str) -> String {
     escape(name, RESERVED_MEMBERS)
 }
 
-/// An `IntEnum` member name.
+/// Names an `IntEnum` member must not take: `enum.Enum` attributes and `int` methods and
+/// properties (a member would shadow them; mypy rejects the methods).
+pub const RESERVED_ENUM_MEMBERS: &[&str] = &[
+    "name",
+    "value",
+    "mro",
+    "as_integer_ratio",
+    "bit_count",
+    "bit_length",
+    "conjugate",
+    "denominator",
+    "from_bytes",
+    "imag",
+    "is_integer",
+    "numerator",
+    "real",
+    "to_bytes",
+];
+
+/// An `IntEnum` member name. A leading `_` would make a private (`__X`) or reserved (`_X_`)
+/// enum name, so such names get a `V` prefix.
 pub fn enum_value_name(_type_name: &str, value: &str) -> String {
-    escape(value.to_string(), RESERVED)
+    let name = if value.starts_with('_') {
+        format!("V{value}")
+    } else {
+        value.to_string()
+    };
+    escape(escape(name, RESERVED), RESERVED_ENUM_MEMBERS)
 }
