@@ -970,7 +970,11 @@ fn build_enum(
     let mut values = Vec::new();
     // prost-reflect lists values by number; declaration order decides which name of an alias
     // is primary, so walk the declared values.
-    let declared = e.enum_descriptor_proto().value.iter().filter_map(|v| e.get_value_by_name(v.name()));
+    let declared = e
+        .enum_descriptor_proto()
+        .value
+        .iter()
+        .filter_map(|v| e.get_value_by_name(v.name()));
     for v in declared {
         values.push(EnumValue {
             proto_name: v.name().to_string(),

@@ -185,7 +185,9 @@ fn keyword_field_names_are_escaped_in_every_language() {
             flyteplug::ir::Lang::Go => &["type", "func", "interface", "default"],
             // Keywords are legal property names in TypeScript (`m.class`); what breaks a class
             // is a property that shadows a member of every object.
-            flyteplug::ir::Lang::TypeScript => &["constructor", "__proto__", "toString", "toCustom"],
+            flyteplug::ir::Lang::TypeScript => {
+                &["constructor", "__proto__", "toString", "toCustom"]
+            }
             flyteplug::ir::Lang::Rust => &["type", "self", "default_"],
         }
     };

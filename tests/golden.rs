@@ -195,12 +195,19 @@ fn a_template_folder_overrides_built_in_templates_by_name() {
     assert!(!typed.is_empty());
     for f in typed {
         let body = std::fs::read_to_string(dir.path().join("generated").join(&f)).unwrap();
-        assert!(body.contains("# house style"), "{f} uses the override: {body}");
+        assert!(
+            body.contains("# house style"),
+            "{f} uses the override: {body}"
+        );
     }
 
     // An override that matches no built-in template is a typo, reported as such.
     std::fs::write(dir.path().join("house-style/python/pytyped.hbs"), "x").unwrap();
     let out = flyteplug(dir.path(), &["generate"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out).contains("does not match a built-in template"), "{}", text(&out));
+    assert!(
+        text(&out).contains("does not match a built-in template"),
+        "{}",
+        text(&out)
+    );
 }
