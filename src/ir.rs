@@ -552,6 +552,7 @@ fn build_plugin(
     let docs = DocIndex::new(pool);
     let mut diags = Vec::new();
 
+    let recursive = recursive_messages(&messages);
     let mut out_messages = Vec::new();
     let mut ordered: Vec<&MessageDescriptor> = vec![&messages[custom.full_name()]];
     ordered.extend(
@@ -560,7 +561,7 @@ fn build_plugin(
             .filter(|m| m.full_name() != custom.full_name()),
     );
     for m in ordered {
-        match build_message(m, &type_names, &docs, &messages) {
+        match build_message(m, &type_names, &docs, &recursive) {
             Ok(msg) => out_messages.push(msg),
             Err(mut d) => diags.append(&mut d),
         }
@@ -786,7 +787,7 @@ fn build_message(
     m: &MessageDescriptor,
     type_names: &BTreeMap<String, LangNames>,
     docs: &DocIndex,
-    all: &BTreeMap<String, MessageDescriptor>,
+    recursive: &BTreeSet<String>,
 ) -> std::result::Result<Message, Vec<Diagnostic>> {
     let file = m.parent_file();
     let names = type_names[m.full_name()].clone();
@@ -872,40 +873,100 @@ fn build_message(
             .unwrap_or(false),
         fields,
         oneofs,
-        recursive: reaches(m, m.full_name(), all),
+        recursive: recursive.contains(m.full_name()),
     })
 }
 
-/// Does `from` reach the message named `target` through its fields?
-fn reaches(
-    from: &MessageDescriptor,
-    target: &str,
-    all: &BTreeMap<String, MessageDescriptor>,
-) -> bool {
-    let mut seen = BTreeSet::new();
-    let mut stack = vec![from.clone()];
-    while let Some(m) = stack.pop() {
-        for f in m.fields() {
-            let kind = if f.is_map() {
-                match f.kind() {
-                    Kind::Message(e) => e.map_entry_value_field().kind(),
-                    k => k,
+/// The message types each message's fields refer to (through lists and map values too).
+fn children(m: &MessageDescriptor) -> Vec<String> {
+    let mut out = Vec::new();
+    for f in m.fields() {
+        let kind = if f.is_map() {
+            match f.kind() {
+                Kind::Message(e) => e.map_entry_value_field().kind(),
+                k => k,
+            }
+        } else {
+            f.kind()
+        };
+        if let Kind::Message(inner) = kind {
+            out.push(inner.full_name().to_string());
+        }
+    }
+    out
+}
+
+/// The messages that can reach themselves through their fields: members of a strongly connected
+/// component of more than one message, or with a field of their own type. Linear in the size of
+/// the graph (Kosaraju's algorithm, iterative so deep chains cannot overflow the stack).
+fn recursive_messages(all: &BTreeMap<String, MessageDescriptor>) -> BTreeSet<String> {
+    let names: Vec<&String> = all.keys().collect();
+    let index: BTreeMap<&str, usize> = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.as_str(), i))
+        .collect();
+    let edges: Vec<Vec<usize>> = all
+        .values()
+        .map(|m| {
+            children(m)
+                .iter()
+                .filter_map(|c| index.get(c.as_str()).copied())
+                .collect()
+        })
+        .collect();
+    let mut reverse: Vec<Vec<usize>> = vec![Vec::new(); names.len()];
+    for (from, tos) in edges.iter().enumerate() {
+        for &to in tos {
+            reverse[to].push(from);
+        }
+    }
+    // Pass 1: finishing order.
+    let mut visited = vec![false; names.len()];
+    let mut order = Vec::with_capacity(names.len());
+    for start in 0..names.len() {
+        if visited[start] {
+            continue;
+        }
+        visited[start] = true;
+        let mut stack = vec![(start, 0usize)];
+        while let Some((node, next)) = stack.pop() {
+            if let Some(&child) = edges[node].get(next) {
+                stack.push((node, next + 1));
+                if !visited[child] {
+                    visited[child] = true;
+                    stack.push((child, 0));
                 }
             } else {
-                f.kind()
-            };
-            if let Kind::Message(inner) = kind {
-                if inner.full_name() == target {
-                    return true;
-                }
-                if all.contains_key(inner.full_name()) && seen.insert(inner.full_name().to_string())
-                {
-                    stack.push(inner);
+                order.push(node);
+            }
+        }
+    }
+    // Pass 2: components on the reversed graph, in reverse finishing order.
+    let mut component = vec![usize::MAX; names.len()];
+    let mut sizes = Vec::new();
+    for &root in order.iter().rev() {
+        if component[root] != usize::MAX {
+            continue;
+        }
+        let id = sizes.len();
+        sizes.push(0usize);
+        component[root] = id;
+        let mut stack = vec![root];
+        while let Some(node) = stack.pop() {
+            sizes[id] += 1;
+            for &prev in &reverse[node] {
+                if component[prev] == usize::MAX {
+                    component[prev] = id;
+                    stack.push(prev);
                 }
             }
         }
     }
-    false
+    (0..names.len())
+        .filter(|&i| sizes[component[i]] > 1 || edges[i].contains(&i))
+        .map(|i| names[i].clone())
+        .collect()
 }
 
 fn build_field(

@@ -127,7 +127,8 @@ impl Project {
 /// ```no_run
 /// // build.rs
 /// fn main() -> Result<(), flyteplug::Error> {
-///     flyteplug::Builder::from_manifest("../../flyteplug.toml")?.plugin("spark").generate_rust()
+///     flyteplug::Builder::from_manifest("../../flyteplug.toml")?.plugin("spark").generate_rust()?;
+///     Ok(())
 /// }
 /// // lib.rs: include!(concat!(env!("OUT_DIR"), "/flyteplugins_spark.rs"));
 /// ```
