@@ -8,6 +8,7 @@
 pub mod conformance;
 pub mod error;
 pub mod ir;
+pub mod lint;
 pub mod load;
 pub mod manifest;
 pub mod names;

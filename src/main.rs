@@ -90,6 +90,11 @@ fn run(cli: &Cli, config: &std::path::Path) -> flyteplug::Result<ExitCode> {
     if let Command::Conformance { targets, vectors } = &cli.command {
         return conformance(&project, targets, vectors.as_deref());
     }
+    if !cli.quiet {
+        for warning in flyteplug::lint::lint(&project.ir) {
+            eprintln!("{warning}");
+        }
+    }
     let plan = project.plan()?;
     match cli.command {
         Command::Testee { .. } | Command::Templates { .. } | Command::Conformance { .. } => {
