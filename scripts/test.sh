@@ -42,6 +42,9 @@ done
 step "oracle: every target's codec against the official protobuf runtime"
 FLYTEPLUG_BIN="$root/target/debug/flyteplug" .venv/bin/pytest tests/oracle -q
 
+step "conformance: the generated vectors through every target's testee"
+./target/debug/flyteplug conformance
+
 step "runtime: the connector server against the official flyteidl gRPC stubs"
 .venv/bin/pytest runtime/tests/python -q
 
