@@ -1,8 +1,11 @@
 //! Handlebars rendering. Templates only print: view-models built in Rust carry every decision.
 //!
 //! Built-in templates are embedded from `templates/<target>/NAME.hbs`; a manifest's
-//! `output.templates` folder overrides any of them by the same relative name.
+//! `output.templates` folder overrides any of them by the same relative name. Templates are
+//! parsed on first use, so a run pays only for the targets it generates.
 
+use std::cell::RefCell;
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use handlebars::Handlebars;
@@ -16,7 +19,10 @@ mod builtin {
 
 /// A template registry.
 pub struct Renderer {
-    registry: Handlebars<'static>,
+    /// Template text by name: the built-ins, with overrides applied.
+    sources: BTreeMap<String, String>,
+    /// Parsed templates, filled on first use.
+    registry: RefCell<Handlebars<'static>>,
 }
 
 impl Renderer {
@@ -26,14 +32,10 @@ impl Renderer {
         let mut registry = Handlebars::new();
         registry.set_strict_mode(true);
         registry.register_escape_fn(handlebars::no_escape);
-        for (name, text) in builtin::BUILTIN {
-            registry
-                .register_template_string(name, *text)
-                .map_err(|e| Error::Template {
-                    name: name.to_string(),
-                    message: e.to_string(),
-                })?;
-        }
+        let mut sources: BTreeMap<String, String> = builtin::BUILTIN
+            .iter()
+            .map(|(n, t)| (n.to_string(), t.to_string()))
+            .collect();
         if let Some(dir) = overrides {
             if !dir.is_dir() {
                 return Err(Error::msg(format!(
@@ -53,7 +55,7 @@ impl Renderer {
                 let Some(name) = rel.strip_suffix(".hbs") else {
                     continue;
                 };
-                if !registry.has_template(name) {
+                if !sources.contains_key(name) {
                     return Err(Error::msg(format!(
                         "template override `{}` does not match a built-in template (see `flyteplug templates`)",
                         entry.path().display()
@@ -61,29 +63,63 @@ impl Renderer {
                 }
                 let text = std::fs::read_to_string(entry.path())
                     .map_err(|e| Error::io(entry.path(), e))?;
+                // Parse overrides now, so a broken one is reported with its own path.
                 registry
-                    .register_template_string(name, text)
+                    .register_template_string(name, &text)
                     .map_err(|e| Error::Template {
                         name: entry.path().display().to_string(),
                         message: e.to_string(),
                     })?;
+                sources.insert(name.to_string(), text);
             }
         }
-        Ok(Renderer { registry })
+        Ok(Renderer {
+            sources,
+            registry: RefCell::new(registry),
+        })
     }
 
     /// Renders template `name` with `data`.
     pub fn render<T: Serialize>(&self, name: &str, data: &T) -> Result<String> {
-        self.registry
-            .render(name, data)
-            .map_err(|e| Error::Template {
-                name: name.to_string(),
-                message: e.to_string(),
-            })
+        let err = |message: String| Error::Template {
+            name: name.to_string(),
+            message,
+        };
+        let source = self
+            .sources
+            .get(name)
+            .ok_or_else(|| err("no such template".into()))?;
+        if !source.contains("{{") {
+            // Nothing to substitute: the text is the output.
+            return Ok(source.clone());
+        }
+        let mut registry = self.registry.borrow_mut();
+        if !registry.has_template(name) {
+            registry
+                .register_template_string(name, source)
+                .map_err(|e| err(e.to_string()))?;
+        }
+        registry.render(name, data).map_err(|e| err(e.to_string()))
     }
 
     /// The built-in templates: (name, text), sorted by name.
     pub fn builtin() -> &'static [(&'static str, &'static str)] {
         builtin::BUILTIN
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_builtin_template_parses() {
+        for (name, text) in Renderer::builtin() {
+            let mut h = Handlebars::new();
+            h.set_strict_mode(true);
+            if let Err(e) = h.register_template_string(name, *text) {
+                panic!("built-in template {name} does not parse: {e}");
+            }
+        }
     }
 }
