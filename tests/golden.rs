@@ -93,6 +93,16 @@ fn removing_a_plugin_deletes_exactly_its_files() {
     // A file of the author's inside the generated tree must survive.
     std::fs::write(generated.join("NOTES.md"), "mine\n").unwrap();
     let before = files(&generated);
+    // Scaffold files are the author's: removing the plugin must keep them.
+    let scaffolds: Vec<String> = Project::open(&dir.path().join("flyteplug.toml"))
+        .unwrap()
+        .plan()
+        .unwrap()
+        .files
+        .iter()
+        .filter(|f| f.ownership == flyteplug::targets::Ownership::Scaffold)
+        .map(|f| f.path.clone())
+        .collect();
 
     let manifest_path = dir.path().join("flyteplug.toml");
     let manifest = std::fs::read_to_string(&manifest_path).unwrap();
@@ -113,6 +123,9 @@ fn removing_a_plugin_deletes_exactly_its_files() {
     assert!(out.status.success(), "{}", text(&out));
     let after = files(&generated);
     let removed: Vec<&String> = before.iter().filter(|f| !after.contains(f)).collect();
+    for f in &scaffolds {
+        assert!(after.contains(f), "scaffold file {f} is never deleted");
+    }
     let added: Vec<&String> = after.iter().filter(|f| !before.contains(f)).collect();
     assert!(added.is_empty(), "nothing new appears: {added:?}");
     assert!(!removed.is_empty(), "the countdown files are removed");
@@ -132,7 +145,10 @@ fn removing_a_plugin_deletes_exactly_its_files() {
         .collect();
     for f in &after {
         assert!(
-            planned.contains(f) || f == "NOTES.md" || f == "flyteplug.lock",
+            planned.contains(f)
+                || scaffolds.contains(f)
+                || f == "NOTES.md"
+                || f == "flyteplug.lock",
             "unexpected leftover {f}"
         );
     }
