@@ -17,7 +17,7 @@ if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt \
-  -r runtime/tests/python/requirements.txt
+  -r runtime/tests/python/requirements.txt -r requirements-flytekit.txt
 
 step "install: TypeScript into tools/node_modules"
 npm ci --prefix tools --no-audit --no-fund --silent
@@ -26,6 +26,8 @@ export PATH="$root/.venv/bin:$PATH"
 export TSC="$root/tools/node_modules/.bin/tsc"
 export FLYTEPLUG_TSC="$TSC"
 export FLYTEPLUG_PYTHON="$root/.venv/bin/python"
+# tests/new.rs also builds and lints every target of each `flyteplug new` project.
+export FLYTEPLUG_FULL_NEW_TEST=1
 
 step "rust: build, format, lint, test"
 cargo build --locked --workspace --all-targets
@@ -41,6 +43,12 @@ done
 
 step "oracle: every target's codec against the official protobuf runtime"
 FLYTEPLUG_BIN="$root/target/debug/flyteplug" .venv/bin/pytest tests/oracle -q
+
+step "task templates: Go and TypeScript TaskTemplate JSON against the official flyteidl"
+.venv/bin/pytest tests/tasktemplate -q
+
+step "flytekit: the generated Python packages with the real flytekit"
+.venv/bin/pytest tests/flytekit -q
 
 step "conformance: the generated vectors through every target's testee"
 ./target/debug/flyteplug conformance

@@ -12,6 +12,7 @@ pub mod lint;
 pub mod load;
 pub mod manifest;
 pub mod names;
+pub mod new;
 pub mod output;
 pub mod project;
 pub mod render;

@@ -45,6 +45,25 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         vectors: Option<PathBuf>,
     },
+    /// Bootstrap a plugin: a starter .proto, its manifest entry (or a new manifest), then
+    /// `generate`. Refuses, changing nothing, when any of it exists already.
+    New {
+        /// The plugin name, kebab-case (names every package: flytekitplugins-NAME, ...).
+        name: String,
+        /// k8s, webapi-async, webapi-sync or core.
+        #[arg(long, value_parser = flyteplug::new::parse_backend)]
+        backend: flyteplug::manifest::Backend,
+        /// The config message: `Name` (in package <name>.v1) or fully qualified
+        /// (default: <Name>Config).
+        #[arg(long, value_name = "NAME")]
+        message: Option<String>,
+        /// TaskTemplate.type (default: the name with `-` as `_`).
+        #[arg(long, value_name = "T")]
+        task_type: Option<String>,
+        /// TaskTemplate.task_type_version.
+        #[arg(long, value_name = "N", default_value_t = 0)]
+        task_type_version: i32,
+    },
     /// Build target T's testee, then run it on this process's stdin and stdout.
     Testee {
         /// python, go, typescript or rust.
@@ -72,6 +91,27 @@ fn run(cli: &Cli, config: &std::path::Path) -> flyteplug::Result<ExitCode> {
     if let Command::Templates { export } = &cli.command {
         return templates(export.as_deref());
     }
+    if let Command::New {
+        name,
+        backend,
+        message,
+        task_type,
+        task_type_version,
+    } = &cli.command
+    {
+        let opts = flyteplug::new::NewOptions {
+            name: name.clone(),
+            backend: *backend,
+            message: message.clone(),
+            task_type: task_type.clone(),
+            task_type_version: *task_type_version,
+        };
+        let outcome = flyteplug::new::run(config, &opts)?;
+        if !cli.quiet {
+            print!("{outcome}");
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     if !config.exists() {
         return Err(flyteplug::Error::msg(format!(
             "no manifest at `{}` (run in a folder with {MANIFEST_FILE}, or pass --config)",
@@ -97,7 +137,10 @@ fn run(cli: &Cli, config: &std::path::Path) -> flyteplug::Result<ExitCode> {
     }
     let plan = project.plan()?;
     match cli.command {
-        Command::Testee { .. } | Command::Templates { .. } | Command::Conformance { .. } => {
+        Command::Testee { .. }
+        | Command::Templates { .. }
+        | Command::Conformance { .. }
+        | Command::New { .. } => {
             unreachable!("handled above")
         }
         Command::Generate => {

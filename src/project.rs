@@ -138,6 +138,7 @@ pub struct Builder {
     plugins: Vec<String>,
     out_dir: Option<PathBuf>,
     cargo_directives: bool,
+    scaffold: Option<PathBuf>,
 }
 
 impl Builder {
@@ -151,6 +152,7 @@ impl Builder {
             plugins: Vec::new(),
             out_dir: None,
             cargo_directives: true,
+            scaffold: None,
         })
     }
 
@@ -207,5 +209,108 @@ impl Builder {
             }
         }
         Ok(files.iter().map(|f| out_dir.join(&f.path)).collect())
+    }
+
+    /// With [`generate_backend`](Builder::generate_backend): also writes the author's
+    /// implementation file of the plugin at `path` when no file is there (a scaffold with
+    /// `todo!()` bodies; never overwritten). A relative path is relative to the crate's folder
+    /// (`CARGO_MANIFEST_DIR`), e.g. `"src/plugin.rs"`; the crate declares it as a module. The
+    /// scaffold includes the glue from `$OUT_DIR`. Needs exactly one plugin.
+    pub fn scaffold_into(mut self, path: impl Into<PathBuf>) -> Self {
+        self.scaffold = Some(path.into());
+        self
+    }
+
+    /// For a backend crate that depends on `flyteplug-runtime` (and `serde_json`; `serde` with
+    /// `derive` for a web API async plugin's resource meta): writes, per plugin, the models
+    /// module `<rust_lib>.rs` and the glue module `<rust_lib>.backend.rs` into the output
+    /// folder, and with [`scaffold_into`](Builder::scaffold_into) the scaffold when it is
+    /// missing. Returns the paths of the files written or kept, glue after models, scaffold
+    /// last.
+    ///
+    /// The glue includes the models as `models` and binds them to the runtime:
+    /// `impl CustomMessage` (the codec's lenient decoder), `Custom` and `TaskContext` aliases,
+    /// the runtime trait of the plugin's backend kind as `Plugin`, `NAME`, `TASK_TYPE`,
+    /// `TASK_TYPE_VERSION`, `info()` and a typed `register` for a `ConnectorBuilder`.
+    ///
+    /// ```no_run
+    /// // build.rs
+    /// fn main() -> Result<(), flyteplug::Error> {
+    ///     flyteplug::Builder::from_manifest("../../flyteplug.toml")?
+    ///         .plugin("countdown")
+    ///         .scaffold_into("src/plugin.rs")
+    ///         .generate_backend()?;
+    ///     Ok(())
+    /// }
+    /// // src/plugin.rs (the scaffold) includes the glue:
+    /// // pub mod generated { include!(concat!(env!("OUT_DIR"), "/flyteplugins_countdown.backend.rs")); }
+    /// ```
+    pub fn generate_backend(self) -> Result<Vec<PathBuf>> {
+        let out_dir = match &self.out_dir {
+            Some(d) => d.clone(),
+            None => PathBuf::from(std::env::var_os("OUT_DIR").ok_or_else(|| {
+                Error::msg("OUT_DIR is not set: call generate_backend from build.rs or set out_dir")
+            })?),
+        };
+        let ir = &self.project.ir;
+        for name in &self.plugins {
+            if !ir.plugins.iter().any(|p| &p.name == name) {
+                let known: Vec<&str> = ir.plugins.iter().map(|p| p.name.as_str()).collect();
+                return Err(Error::msg(format!(
+                    "{}: no plugin named `{name}` (plugins: {})",
+                    self.manifest_path.display(),
+                    known.join(", ")
+                )));
+            }
+        }
+        let selected: Vec<&ir::Plugin> = ir
+            .plugins
+            .iter()
+            .filter(|p| self.plugins.is_empty() || self.plugins.contains(&p.name))
+            .collect();
+        let ctx = self.project.context();
+        let mut files = Vec::new();
+        for plugin in &selected {
+            files.push(targets::rust::module_file(&ctx, plugin)?);
+            files.push(targets::rust::backend::glue_file(&ctx, plugin)?);
+        }
+        let scaffold = match (&self.scaffold, selected.as_slice()) {
+            (None, _) => None,
+            (Some(path), [plugin]) => {
+                let path = match std::env::var_os("CARGO_MANIFEST_DIR") {
+                    Some(dir) if path.is_relative() => PathBuf::from(dir).join(path),
+                    _ => path.clone(),
+                };
+                let file = targets::rust::backend::scaffold_file(
+                    &ctx,
+                    plugin,
+                    &path.display().to_string(),
+                )?;
+                Some((path, file))
+            }
+            (Some(_), _) => {
+                return Err(Error::msg(format!(
+                    "scaffold_into needs exactly one plugin, but {} are selected; name it with `.plugin(..)`",
+                    selected.len()
+                )));
+            }
+        };
+        output::write_files(&out_dir, &files)?;
+        let mut written: Vec<PathBuf> = files.iter().map(|f| out_dir.join(&f.path)).collect();
+        if let Some((path, file)) = scaffold {
+            targets::rust::backend::write_if_absent(&path, &file.contents)?;
+            written.push(path);
+        }
+        if self.cargo_directives {
+            println!("cargo:rerun-if-changed={}", self.manifest_path.display());
+            for f in self.project.source_files() {
+                println!("cargo:rerun-if-changed={}", f.display());
+            }
+            if let Some(path) = &self.scaffold {
+                // A deleted scaffold comes back on the next build.
+                println!("cargo:rerun-if-changed={}", path.display());
+            }
+        }
+        Ok(written)
     }
 }

@@ -14,16 +14,16 @@ Reads JSON Lines requests on stdin, ``{"message": "<full name>", "input": <JSON>
 message's generated ``from_custom`` (strict when asked) and encoded by ``to_custom_json``.
 ``testee.py --check`` only imports every package.
 
-Numbers keep their precision: integers are read as exact ``int`` and every other number
-(and ``-0``) as ``decimal.Decimal``, which the codecs convert by field type. So
-``9007199254740993.0`` and ``1e3`` reach an int64 field exactly; a double field takes the
-double nearest to the number, and a float field rounds that double to float32.
+The codecs decode the ``input`` member from its own JSON text, exactly as sent, so that what
+the contract says of JSON text holds here too (a repeated key is an error, numbers keep their
+precision: ``9007199254740993.0`` and ``1e3`` reach an int64 field exactly).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from collections.abc import Callable
 from decimal import Decimal
@@ -49,11 +49,8 @@ Codec = Callable[[Any, bool], str]
 
 
 def _message(cls: Any) -> Codec:
-    def run(value: Any, strict: bool) -> str:
-        if isinstance(value, str):
-            # from_custom reads a str as JSON text; this one is a JSON string value.
-            value = json.dumps(value)
-        return str(cls.from_custom(value, strict=strict).to_custom_json())
+    def run(text: str, strict: bool) -> str:
+        return str(cls.from_custom(text, strict=strict).to_custom_json())
 
     return run
 
@@ -162,19 +159,54 @@ def _parse_int(text: str) -> int | Decimal:
     return int(text)
 
 
+_DECODER = json.JSONDecoder(
+    parse_float=Decimal, parse_int=_parse_int, parse_constant=_reject_constant
+)
+_SPACE = re.compile(r"[ \t\n\r]*")
+
+
+def _skip(text: str, at: int) -> int:
+    """The index of the first non-space character from ``at``."""
+    space = _SPACE.match(text, at)
+    return at if space is None else space.end()
+
+
+def _members(text: str) -> dict[str, tuple[Any, str]]:
+    """The members of the JSON object ``text``: each value, parsed and as its exact text."""
+    members: dict[str, tuple[Any, str]] = {}
+    at = _skip(text, 0)
+    if text[at : at + 1] != "{":
+        raise ValueError("expected a JSON object")
+    at = _skip(text, at + 1)
+    end_of_object = text[at : at + 1] == "}"
+    while not end_of_object:
+        if text[at : at + 1] != '"':
+            raise ValueError(f"expected a key at {at}")
+        key, at = _DECODER.raw_decode(text, at)
+        at = _skip(text, at)
+        if text[at : at + 1] != ":":
+            raise ValueError(f"expected ':' at {at}")
+        start = _skip(text, at + 1)
+        value, at = _DECODER.raw_decode(text, start)
+        members[key] = (value, text[start:at])
+        at = _skip(text, at)
+        end_of_object = text[at : at + 1] == "}"
+        if not end_of_object:
+            if text[at : at + 1] != ",":
+                raise ValueError(f"expected a comma or the end of the object at {at}")
+            at = _skip(text, at + 1)
+    if text[at + 1 :].strip(" \t\n\r"):
+        raise ValueError("unexpected text after the object")
+    return members
+
+
 def handle(line: bytes) -> dict[str, str]:
     """The answer to one request line."""
     try:
-        request = json.loads(
-            line,
-            parse_float=Decimal,
-            parse_int=_parse_int,
-            parse_constant=_reject_constant,
-        )
+        members = _members(line.decode("utf-8"))
     except (ValueError, RecursionError) as error:
         return {"error": f"malformed request: {error}"}
-    if not isinstance(request, dict):
-        return {"error": "malformed request: expected a JSON object"}
+    request = {key: value for key, (value, _) in members.items()}
     name = request.get("message")
     if not isinstance(name, str):
         return {"error": 'malformed request: "message" must be a string'}
@@ -187,7 +219,8 @@ def handle(line: bytes) -> dict[str, str]:
     if codec is None:
         return {"error": f"unknown message {name}"}
     try:
-        return {"canonical": codec(request.get("input"), strict)}
+        text = members["input"][1] if "input" in members else "null"
+        return {"canonical": codec(text, strict)}
     except ValueError as error:
         return {"error": str(error)}
     except RecursionError:

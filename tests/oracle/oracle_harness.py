@@ -99,6 +99,16 @@ def load_cases() -> list[dict[str, Any]]:
     return cases
 
 
+def case_input(case: dict[str, Any]) -> Any:
+    """A case's input value (numbers as RawNumber); a case with `input_text` gives JSON text
+    instead, parsed here (a repeated key keeps its last value, as json.loads does)."""
+    if "input_text" in case:
+        return json.loads(
+            case["input_text"], parse_float=RawNumber, parse_int=RawNumber
+        )
+    return case["input"]
+
+
 def to_python(v: Any) -> Any:
     """A case input as plain Python values, for the official runtime."""
     if isinstance(v, RawNumber):
@@ -135,9 +145,15 @@ def dumps(v: Any, ascii_only: bool = False) -> str:
 
 
 def request_line(case: dict[str, Any], strict: bool | None = None) -> str:
-    """One testee request line (DESIGN.md section 6)."""
-    req: dict[str, Any] = {"message": case["message"], "input": case["input"]}
+    """One testee request line (DESIGN.md section 6). A case with `input_text` sends that JSON
+    text as the input, exactly as written (it can say what no parsed value can: a key given
+    twice)."""
     s = case.get("strict", False) if strict is None else strict
+    if "input_text" in case:
+        text: str = case["input_text"]
+        line = '{"message": ' + json.dumps(case["message"]) + ', "input": '
+        return line + text + (', "strict": true}' if s else "}")
+    req: dict[str, Any] = {"message": case["message"], "input": case["input"]}
     if s:
         req["strict"] = True
     return dumps(req, ascii_only=bool(case.get("ascii", False)))

@@ -116,8 +116,9 @@ def _floor_log10(q: Fraction) -> int:
 
 def float32_shortest(x: float) -> str:
     """The text of a float32 value: the shortest decimal that rounds to the same float32 (the
-    closest such decimal when several have that length), in ECMAScript form
-    (docs/json-contract.md, "Encoding", row `float`)."""
+    closest such decimal when several have that length, and of two equally close the one with
+    the even last digit), in ECMAScript form (docs/json-contract.md, "Encoding", row `float`,
+    and "Shortest number text")."""
     f = to_float32(x)
     if math.isnan(f) or math.isinf(f):
         raise ValueError(f"non-finite number {x!r} has no JSON number text")
@@ -145,7 +146,8 @@ def float32_shortest(x: float) -> str:
             if rounds_to_f(d):
                 found.append((abs(d - exact), cand))
         if found:
-            found.sort()
+            # Nearest first; on an exact tie, the even last digit.
+            found.sort(key=lambda item: (item[0], item[1] % 2))
             cand = found[0][1]
             text = f"{cand}e{scale}"
             _, digits, n = _decimal_digits(text)

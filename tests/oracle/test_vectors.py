@@ -264,15 +264,20 @@ def _walk_field(x: Any, f: Any, where: str, at: tuple[int, ...], w: Walk) -> Non
         kf = f.message_type.fields_by_name["key"]
         vf = f.message_type.fields_by_name["value"]
         fd = _fd()
+        numbers: dict[int, list[str]] = {}
         for i, (key, y) in enumerate(x):
             path = _join(where, key)
-            if kf.type not in (
-                fd.TYPE_STRING,
-                fd.TYPE_BOOL,
-            ) and not DECIMAL_KEY.fullmatch(key):
-                w.add("int_map_key_form", path, at + (i,))
+            if kf.type not in (fd.TYPE_STRING, fd.TYPE_BOOL):
+                if not DECIMAL_KEY.fullmatch(key):
+                    w.add("int_map_key_form", path, at + (i,))
+                else:
+                    numbers.setdefault(int(key), []).append(key)
             if y is not None:
                 _walk_single(y, vf, path, at + (i,), w)
+        for keys in numbers.values():
+            if len(keys) > 1:  # "-0" and "0"
+                second = sorted(keys, key=_utf16)[1]
+                w.add("int_map_key_clash", _join(where, second), at)
         return
     if f.is_repeated:
         if is_array(x):
@@ -307,6 +312,12 @@ def _walk_enum(x: Any, f: Any, where: str, at: tuple[int, ...], w: Walk) -> None
     if f.enum_type.full_name == NULL_VALUE:
         if isinstance(x, bool) or (isinstance(x, str) and x != "NULL_VALUE"):
             w.add("null_value_form", where, at)
+        elif isinstance(x, h.RawNumber):
+            value = Decimal(x.text)
+            if value != value.to_integral_value():
+                w.add("null_value_form", where, at)
+            elif value != 0 and not f.has_presence and not f.is_repeated:
+                w.add("null_value_not_written", where, at)
         return
     if isinstance(x, bool):
         w.add("enum_bool", where, at)
@@ -332,6 +343,14 @@ def _walk_scalar(x: Any, f: Any, where: str, at: tuple[int, ...], w: Walk) -> No
                 d = float(x.text)
                 if not math.isinf(d) and F32_MAX < abs(Fraction(d)) < F32_MIDPOINT:
                     w.add("float32_max_text", where, at)
+                elif (
+                    re.fullmatch(r"-?[0-9]+", x.text)
+                    and not math.isinf(d)
+                    and abs(Fraction(d)) >= F32_MIDPOINT
+                ):
+                    # Read as a double first, this rounds to infinity as a float32 (the
+                    # runtime range-checks float literals, not integer ones).
+                    w.add("float_number_overflow", where, at)
         elif isinstance(x, str) and x not in NON_FINITE:
             if not JSON_NUMBER.fullmatch(x):
                 w.add("float_string_form", where, at)
@@ -395,6 +414,7 @@ ADJUST: dict[str, Callable[[Any], Any]] = {
     "minus_zero_float": lambda v: -0.0,
     "minus_zero_generic": lambda v: -0.0,
     "float32_max_text": _to_float32,
+    "null_value_not_written": lambda v: None,
 }
 
 
@@ -429,6 +449,12 @@ RULES = [
         frozenset({"minus_zero_generic"}),
         "Numbers inside Struct, Value, ListValue and Any members are doubles once decoded.",
         "Python's json module reads `-0` as the integer 0, so the Struct number is +0",
+    ),
+    Rule(
+        "details/null-value-never-written",
+        frozenset({"null_value_not_written"}),
+        "an implicit-presence NullValue field is never written.",
+        "keeps the number it read and prints the field as null when it is not 0",
     ),
     Rule(
         "decoding/float32-max-as-printed",
@@ -496,7 +522,7 @@ RULES = [
     ),
     Rule(
         "decoding/floats-overflow",
-        frozenset({"float_string_overflow"}),
+        frozenset({"float_string_overflow", "float_number_overflow"}),
         "a finite value that rounds to infinity in the type (IEEE overflow",
         "turns a quoted finite value beyond the range into Infinity",
     ),
@@ -512,6 +538,12 @@ RULES = [
         frozenset({"both_spellings"}),
         "Both spellings of one field in one object is an error.",
         "keeps the last spelling",
+    ),
+    Rule(
+        "details/integer-map-keys-clash",
+        frozenset({"int_map_key_clash"}),
+        'Integer map keys: `"-0"` is 0; two keys that name the same number are an error.',
+        "keeps the last of the two keys",
     ),
 ]
 POSITIVE_KINDS = set(ADJUST)
@@ -574,7 +606,9 @@ def _runtime_dict(case: dict[str, Any], tree: Any, lenient: bool) -> str | None:
 
 def within(where: str, want: str) -> bool:
     """Is the value at JSON path `where` the one a case's expected error names, or inside it?
-    (An empty expected error names no place: any error will do.)"""
+    (An empty expected error names no place: any error will do. An expected error that spells
+    out the message, `path: reason`, names its path.)"""
+    want = want.split(": ", 1)[0]
     if want in ("", "(root)"):
         return True
     return where == want or where.startswith((want + ".", want + "["))
@@ -755,6 +789,24 @@ def test_walk_finds_what_it_should(pb_modules: list[str]) -> None:
         and _base64_ok("-_8")
     )
     assert not _base64_ok("A") and not _base64_ok("AQ=") and not _base64_ok("+_8=")
+    # Details every codec shares: integer map keys that name one number, a number in an
+    # implicit NullValue field, an integer literal beyond float32 once read as a double.
+    assert findings("acme.kitchen.v1.Maps", '{"kInt32": {"0": "a", "-0": "b"}}') == {
+        ("int_map_key_clash", "kInt32.0")
+    }
+    assert findings(
+        "acme.kitchen.v1.WellKnown",
+        '{"wNull": 7, "wOptionalNull": 7, "wValue": 1.5}',
+    ) == {("null_value_not_written", "wNull")}
+    assert findings("acme.kitchen.v1.WellKnown", '{"wOptionalNull": 1.5}') == {
+        ("null_value_form", "wOptionalNull")
+    }
+    big = "340282356779733661637539395458142568447"
+    assert findings("acme.kitchen.v1.Scalars", f'{{"fFloat": {big}}}') == {
+        ("float_number_overflow", "fFloat")
+    }
+    assert within("a.b", 'a.b: "x" and "y" set the same field')
+    assert not within("a.b", 'a.c: "a.b" and "a.c" set the same field')
 
 
 WRONG_VECTORS = """{"cases": [

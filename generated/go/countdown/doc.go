@@ -10,6 +10,12 @@
 // The config is Countdown, the message acme.countdown.v1.Countdown of
 // acme/countdown/v1/countdown.proto. The package also holds every message and enum it reaches.
 //
+// # Task
+//
+// CountdownTask is a task of the plugin: its TaskTemplate method builds the task's
+// flyteidl.core.TaskTemplate (id, type, task type version, custom, container) as canonical proto3
+// JSON.
+//
 // # Custom JSON
 //
 // Every message type has these methods:

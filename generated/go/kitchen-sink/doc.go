@@ -12,6 +12,11 @@
 // The config is KitchenSink, the message acme.kitchen.v1.KitchenSink of
 // acme/kitchen/v1/kitchen.proto. The package also holds every message and enum it reaches.
 //
+// # Task
+//
+// KitchenSinkTask is a task of the plugin: its TaskTemplate method builds the task's
+// flyteidl.core.TaskTemplate (id, type, task type version, custom) as canonical proto3 JSON.
+//
 // # Custom JSON
 //
 // Every message type has these methods:

@@ -11,7 +11,6 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
-	"io"
 	"math"
 	"math/big"
 	"sort"
@@ -230,22 +229,363 @@ func fpFromJSON(m fpMessage, data []byte, opts DecodeOptions) error {
 	return fpFromValue(m, value, opts)
 }
 
-// fpParse parses JSON text keeping every number as a json.Number, so no precision is lost.
-// Empty text (only whitespace) is null.
+// fpParse parses JSON text (RFC 8259) into map[string]any, []any, json.Number, string, bool
+// and nil, keeping every number as its literal so that no precision is lost. Malformed text is
+// an error at (root); a key given twice in one object, and a string or key holding an
+// unpaired surrogate (or invalid UTF-8), are errors at their JSON path, the first one in the
+// text. Empty text (only whitespace) is null.
 func fpParse(data []byte) (any, error) {
-	if len(bytes.TrimSpace(data)) == 0 {
+	p := &fpParser{data: data}
+	p.space()
+	if p.i == len(data) {
 		return nil, nil
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	var value any
-	if err := dec.Decode(&value); err != nil {
-		return nil, &DecodeError{Path: "(root)", Reason: "invalid JSON: " + err.Error()}
+	value := p.value(0)
+	if p.err == nil {
+		p.space()
+		if p.i < len(data) {
+			p.syntax("unexpected data after the value")
+		}
 	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, &DecodeError{Path: "(root)", Reason: "invalid JSON: unexpected data after the value"}
+	if p.err != nil {
+		return nil, p.err
 	}
 	return value, nil
+}
+
+// fpMaxDepth bounds how deeply arrays and objects nest in JSON text.
+const fpMaxDepth = 10000
+
+// fpParser reads JSON text; path holds the keys and indexes leading to the current value.
+type fpParser struct {
+	data []byte
+	i    int
+	path []fpStep
+	err  error
+}
+
+// fpStep is an object key (isKey) or an array index on the way to a value.
+type fpStep struct {
+	key   string
+	index int
+	isKey bool
+}
+
+func (p *fpParser) syntax(reason string) {
+	if p.err == nil {
+		p.err = &DecodeError{Path: "(root)", Reason: "invalid JSON at byte " + strconv.Itoa(p.i) + ": " + reason}
+	}
+}
+
+// failAt records an error at the current path, extended by key when isKey.
+func (p *fpParser) failAt(key string, isKey bool, reason string) {
+	if p.err != nil {
+		return
+	}
+	at := fpRoot
+	for _, step := range p.path {
+		if step.isKey {
+			at = fpKey(at, step.key)
+		} else {
+			at = fpIndex(at, step.index)
+		}
+	}
+	if isKey {
+		at = fpKey(at, key)
+	}
+	p.err = &DecodeError{Path: fpShow(at), Reason: reason}
+}
+
+func (p *fpParser) space() {
+	for p.i < len(p.data) {
+		switch p.data[p.i] {
+		case ' ', '\t', '\n', '\r':
+			p.i++
+		default:
+			return
+		}
+	}
+}
+
+func (p *fpParser) value(depth int) any {
+	if depth > fpMaxDepth {
+		p.syntax("arrays and objects nest too deeply")
+		return nil
+	}
+	if p.i >= len(p.data) {
+		p.syntax("unexpected end of input")
+		return nil
+	}
+	switch c := p.data[p.i]; {
+	case c == '{':
+		return p.object(depth)
+	case c == '[':
+		return p.array(depth)
+	case c == '"':
+		s, lone := p.str()
+		if lone {
+			p.failAt("", false, "the string holds an unpaired surrogate or invalid UTF-8")
+		}
+		return s
+	case c == 't':
+		return p.word("true", true)
+	case c == 'f':
+		return p.word("false", false)
+	case c == 'n':
+		return p.word("null", nil)
+	case c == '-' || c >= '0' && c <= '9':
+		return p.number()
+	}
+	p.syntax("unexpected character")
+	return nil
+}
+
+func (p *fpParser) word(w string, v any) any {
+	if !bytes.HasPrefix(p.data[p.i:], []byte(w)) {
+		p.syntax("unexpected character")
+		return nil
+	}
+	p.i += len(w)
+	return v
+}
+
+func (p *fpParser) number() any {
+	start := p.i
+	digits := func() int {
+		n := 0
+		for p.i < len(p.data) && p.data[p.i] >= '0' && p.data[p.i] <= '9' {
+			p.i++
+			n++
+		}
+		return n
+	}
+	if p.data[p.i] == '-' {
+		p.i++
+	}
+	switch {
+	case p.i < len(p.data) && p.data[p.i] == '0':
+		p.i++
+	case digits() == 0:
+		p.syntax("invalid number")
+		return nil
+	}
+	if p.i < len(p.data) && p.data[p.i] == '.' {
+		p.i++
+		if digits() == 0 {
+			p.syntax("invalid number")
+			return nil
+		}
+	}
+	if p.i < len(p.data) && (p.data[p.i] == 'e' || p.data[p.i] == 'E') {
+		p.i++
+		if p.i < len(p.data) && (p.data[p.i] == '+' || p.data[p.i] == '-') {
+			p.i++
+		}
+		if digits() == 0 {
+			p.syntax("invalid number")
+			return nil
+		}
+	}
+	return json.Number(p.data[start:p.i])
+}
+
+// str reads a string literal; bad is true when it holds an unpaired surrogate escape or
+// invalid UTF-8 (each is then replaced by U+FFFD).
+func (p *fpParser) str() (s string, bad bool) {
+	p.i++
+	start := p.i
+	for p.i < len(p.data) {
+		c := p.data[p.i]
+		if c == '"' {
+			raw := p.data[start:p.i]
+			p.i++
+			return string(raw), !utf8.Valid(raw)
+		}
+		if c == '\\' || c < 0x20 {
+			break
+		}
+		p.i++
+	}
+	out := append([]byte(nil), p.data[start:p.i]...)
+	for p.i < len(p.data) {
+		c := p.data[p.i]
+		switch {
+		case c == '"':
+			p.i++
+			if !utf8.Valid(out) {
+				return strings.ToValidUTF8(string(out), "\uFFFD"), true
+			}
+			return string(out), bad
+		case c < 0x20:
+			p.syntax("control character in a string")
+			return "", false
+		case c != '\\':
+			out = append(out, c)
+			p.i++
+			continue
+		}
+		if p.i+1 >= len(p.data) {
+			break
+		}
+		e := p.data[p.i+1]
+		p.i += 2
+		switch e {
+		case '"', '\\', '/':
+			out = append(out, e)
+		case 'b':
+			out = append(out, '\b')
+		case 'f':
+			out = append(out, '\f')
+		case 'n':
+			out = append(out, '\n')
+		case 'r':
+			out = append(out, '\r')
+		case 't':
+			out = append(out, '\t')
+		case 'u':
+			r, ok := p.hex4()
+			if !ok {
+				p.syntax("invalid \\u escape")
+				return "", false
+			}
+			if utf16.IsSurrogate(r) {
+				paired := false
+				if r < 0xDC00 && bytes.HasPrefix(p.data[p.i:], []byte(`\u`)) {
+					next := p.i
+					p.i += 2
+					if low, ok := p.hex4(); ok && low >= 0xDC00 && low < 0xE000 {
+						r, paired = utf16.DecodeRune(r, low), true
+					} else {
+						p.i = next // the next escape is read on its own
+					}
+				}
+				if !paired {
+					r, bad = unicode.ReplacementChar, true
+				}
+			}
+			out = utf8.AppendRune(out, r)
+		default:
+			p.i -= 2
+			p.syntax("invalid escape")
+			return "", false
+		}
+	}
+	p.syntax("unterminated string")
+	return "", false
+}
+
+func (p *fpParser) hex4() (rune, bool) {
+	if p.i+4 > len(p.data) {
+		return 0, false
+	}
+	var r rune
+	for _, c := range p.data[p.i : p.i+4] {
+		switch {
+		case c >= '0' && c <= '9':
+			r = r*16 + rune(c-'0')
+		case c >= 'a' && c <= 'f':
+			r = r*16 + rune(c-'a'+10)
+		case c >= 'A' && c <= 'F':
+			r = r*16 + rune(c-'A'+10)
+		default:
+			return 0, false
+		}
+	}
+	p.i += 4
+	return r, true
+}
+
+func (p *fpParser) array(depth int) any {
+	p.i++
+	out := []any{}
+	p.space()
+	if p.i < len(p.data) && p.data[p.i] == ']' {
+		p.i++
+		return out
+	}
+	for {
+		p.space()
+		p.path = append(p.path, fpStep{index: len(out)})
+		v := p.value(depth + 1)
+		p.path = p.path[:len(p.path)-1]
+		if p.err != nil {
+			return nil
+		}
+		out = append(out, v)
+		p.space()
+		if p.i >= len(p.data) {
+			p.syntax("unexpected end of input")
+			return nil
+		}
+		c := p.data[p.i]
+		p.i++
+		if c == ']' {
+			return out
+		}
+		if c != ',' {
+			p.i--
+			p.syntax("expected ',' or ']'")
+			return nil
+		}
+	}
+}
+
+func (p *fpParser) object(depth int) any {
+	p.i++
+	out := map[string]any{}
+	p.space()
+	if p.i < len(p.data) && p.data[p.i] == '}' {
+		p.i++
+		return out
+	}
+	for {
+		p.space()
+		if p.i >= len(p.data) || p.data[p.i] != '"' {
+			p.syntax("expected a string key")
+			return nil
+		}
+		key, bad := p.str()
+		if p.err != nil {
+			return nil
+		}
+		if bad {
+			p.failAt(key, true, "the key holds an unpaired surrogate or invalid UTF-8")
+			return nil
+		}
+		if _, dup := out[key]; dup {
+			p.failAt(key, true, "duplicate key")
+			return nil
+		}
+		p.space()
+		if p.i >= len(p.data) || p.data[p.i] != ':' {
+			p.syntax("expected ':'")
+			return nil
+		}
+		p.i++
+		p.space()
+		p.path = append(p.path, fpStep{key: key, isKey: true})
+		v := p.value(depth + 1)
+		p.path = p.path[:len(p.path)-1]
+		if p.err != nil {
+			return nil
+		}
+		out[key] = v
+		p.space()
+		if p.i >= len(p.data) {
+			p.syntax("unexpected end of input")
+			return nil
+		}
+		c := p.data[p.i]
+		p.i++
+		if c == '}' {
+			return out
+		}
+		if c != ',' {
+			p.i--
+			p.syntax("expected ',' or '}'")
+			return nil
+		}
+	}
 }
 
 // Paths.
@@ -262,6 +602,9 @@ func fpKey(p, key string) string {
 }
 
 func fpIndex(p string, i int) string {
+	if p == fpRoot {
+		p = ""
+	}
 	return p + "[" + strconv.Itoa(i) + "]"
 }
 
@@ -280,12 +623,15 @@ func fpPtr[T any](v T) *T {
 	return &v
 }
 
+// fpSortedKeys returns the keys of m in UTF-16 code unit order, the order in which every
+// flyteplug codec reads an object: of two keys that set one field, oneof or map key, the one
+// that sorts second is in error.
 func fpSortedKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
 	}
-	sort.Strings(keys)
+	sort.Slice(keys, func(i, j int) bool { return fpLessUTF16(keys[i], keys[j]) })
 	return keys
 }
 
@@ -624,13 +970,8 @@ func fpWrite(b []byte, v any) []byte {
 		}
 		return append(b, ']')
 	case map[string]any:
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
-		}
-		sort.Slice(keys, func(i, j int) bool { return fpLessUTF16(keys[i], keys[j]) })
 		b = append(b, '{')
-		for i, k := range keys {
+		for i, k := range fpSortedKeys(x) {
 			if i > 0 {
 				b = append(b, ',')
 			}
@@ -643,15 +984,29 @@ func fpWrite(b []byte, v any) []byte {
 	return append(b, "null"...)
 }
 
+// fpLessUTF16 orders strings by their UTF-16 code units. That is the order of their UTF-8
+// bytes, except that a character above U+FFFF (a surrogate pair in UTF-16) sorts before one
+// from U+E000 to U+FFFF.
 func fpLessUTF16(a, b string) bool {
-	ua := utf16.Encode([]rune(a))
-	ub := utf16.Encode([]rune(b))
-	for i := 0; i < len(ua) && i < len(ub); i++ {
-		if ua[i] != ub[i] {
-			return ua[i] < ub[i]
-		}
+	i := 0
+	for i < len(a) && i < len(b) && a[i] == b[i] {
+		i++
 	}
-	return len(ua) < len(ub)
+	if i == len(a) || i == len(b) {
+		return len(a) < len(b)
+	}
+	for i > 0 && !utf8.RuneStart(a[i]) {
+		i--
+	}
+	ra, _ := utf8.DecodeRuneInString(a[i:])
+	rb, _ := utf8.DecodeRuneInString(b[i:])
+	switch {
+	case ra > 0xFFFF && rb <= 0xFFFF:
+		return rb >= 0xE000
+	case ra <= 0xFFFF && rb > 0xFFFF:
+		return ra < 0xE000
+	}
+	return ra < rb
 }
 
 func fpWriteString(b []byte, s string) []byte {
@@ -753,24 +1108,24 @@ func (d *fpDecoder) unknown(p, key string) {
 }
 
 // claim records that key names field i; a second key for the same field (its JSON name and
-// its proto name) is an error naming both.
+// its proto name) is an error at the later key (keys come in UTF-16 order) naming both.
 func (d *fpDecoder) claim(seen []string, i int, p, key string) bool {
 	if seen[i] != "" {
-		d.fail(fpKey(p, key), "names the same field as "+strconv.Quote(seen[i]))
+		d.fail(fpKey(p, key), strconv.Quote(seen[i])+" and "+strconv.Quote(key)+" set the same field")
 		return false
 	}
 	seen[i] = key
 	return true
 }
 
-// oneof records that key sets oneof i when set is true; a second member is an error naming
-// both.
+// oneof records that key sets oneof i when set is true; a second member is an error at the
+// later key (keys come in UTF-16 order) naming both.
 func (d *fpDecoder) oneof(seen []string, i int, p, key string, set bool) bool {
 	if !set {
 		return false
 	}
 	if seen[i] != "" {
-		d.fail(fpKey(p, key), "another member of the same oneof is set: "+strconv.Quote(seen[i]))
+		d.fail(fpKey(p, key), strconv.Quote(seen[i])+" and "+strconv.Quote(key)+" set the same oneof")
 		return false
 	}
 	seen[i] = key
@@ -1071,7 +1426,8 @@ func fpDecString(d *fpDecoder, p string, v any) string {
 	return s
 }
 
-// fpDecBytes accepts standard or URL-safe base64, with or without padding.
+// fpDecBytes accepts standard or URL-safe base64 (one alphabet per value), with or without
+// padding; non-zero trailing bits are ignored.
 func fpDecBytes(d *fpDecoder, p string, v any) []byte {
 	s, ok := v.(string)
 	if !ok {
@@ -1082,6 +1438,10 @@ func fpDecBytes(d *fpDecoder, p string, v any) []byte {
 	padding := len(s) - len(body)
 	if padding > 2 || padding > 0 && len(s)%4 != 0 || len(body)%4 == 1 {
 		d.fail(p, "invalid base64: bad length or padding")
+		return nil
+	}
+	if strings.ContainsAny(body, "+/") && strings.ContainsAny(body, "-_") {
+		d.fail(p, "invalid base64: mixes the standard and URL-safe alphabets")
 		return nil
 	}
 	clean := make([]byte, len(body))
@@ -1127,11 +1487,13 @@ func fpDecEnum[T fpEnum](d *fpDecoder, p string, v any) T {
 	return T(d.signed(p, v, "an enum number", 32))
 }
 
+// fpDecNull accepts null, "NULL_VALUE" or any enum number (enums are open): each is
+// NULL_VALUE, which always prints null.
 func fpDecNull(d *fpDecoder, p string, v any) NullValue {
-	if v == nil {
-		return NullValue_NULL_VALUE
+	if v != nil {
+		fpDecEnum[NullValue](d, p, v)
 	}
-	return fpDecEnum[NullValue](d, p, v)
+	return NullValue_NULL_VALUE
 }
 
 func fpDecMsg[T any, PT interface {
@@ -1167,16 +1529,19 @@ func fpDecList[T any](d *fpDecoder, p string, v any, f func(*fpDecoder, string, 
 func fpDecMap[K fpMapKey, V any](d *fpDecoder, p string, v any, kf func(*fpDecoder, string, string) K, f func(*fpDecoder, string, any) V, nullOK bool) map[K]V {
 	obj := d.object(p, v)
 	out := make(map[K]V, len(obj))
+	texts := make(map[K]string, len(obj))
 	for _, k := range fpSortedKeys(obj) {
 		kp := fpKey(p, k)
 		key := kf(d, kp, k)
 		if d.err != nil {
 			return out
 		}
-		if _, dup := out[key]; dup {
-			d.fail(kp, "map key given twice")
+		if first, dup := texts[key]; dup {
+			// "-0" and "0": the error is at the key that sorts second.
+			d.fail(kp, strconv.Quote(first)+" and "+strconv.Quote(k)+" name the same map key")
 			return out
 		}
+		texts[key] = k
 		x := obj[k]
 		if x == nil && !nullOK {
 			d.fail(kp, "null is not allowed here")
@@ -1320,7 +1685,8 @@ func fpDecAny(d *fpDecoder, p string, v any) *Any {
 	}
 	url, ok := raw.(string)
 	if !ok || !strings.Contains(url, "/") {
-		d.fail(fpKey(p, "@type"), "expected a type URL holding a \"/\", got "+fpKind(raw))
+		// A missing or bad @type is an error at the Any's own path.
+		d.fail(p, "expected a \"@type\" holding a type URL with a \"/\", got "+fpKind(raw))
 		return &Any{}
 	}
 	out := &Any{TypeURL: url}

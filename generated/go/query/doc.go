@@ -10,6 +10,11 @@
 // The config is QueryJob, the message acme.query.v1.QueryJob of
 // acme/query/v1/query.proto. The package also holds every message and enum it reaches.
 //
+// # Task
+//
+// QueryTask is a task of the plugin: its TaskTemplate method builds the task's
+// flyteidl.core.TaskTemplate (id, type, task type version, custom) as canonical proto3 JSON.
+//
 // # Custom JSON
 //
 // Every message type has these methods:

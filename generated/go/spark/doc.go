@@ -12,6 +12,12 @@
 // The config is SparkJob, the message acme.spark.v1.SparkJob of
 // acme/spark/v1/spark.proto. The package also holds every message and enum it reaches.
 //
+// # Task
+//
+// SparkTask is a task of the plugin: its TaskTemplate method builds the task's
+// flyteidl.core.TaskTemplate (id, type, task type version, custom, container) as canonical proto3
+// JSON.
+//
 // # Custom JSON
 //
 // Every message type has these methods:

@@ -28,10 +28,12 @@ import (
 	spark "github.com/acme/flyteplugins/spark"
 )
 
+// request is one request line. Input keeps its JSON text as sent: the generated decoder reads
+// that text (so a key given twice in it is an error, as in any custom JSON text).
 type request struct {
-	Message *string `json:"message"`
-	Input   any     `json:"input"`
-	Strict  *bool   `json:"strict"`
+	Message *string         `json:"message"`
+	Input   json.RawMessage `json:"input"`
+	Strict  *bool           `json:"strict"`
 }
 
 func main() {
@@ -72,7 +74,6 @@ func answer(line string) (reply map[string]string) {
 		}
 	}()
 	dec := json.NewDecoder(strings.NewReader(line))
-	dec.UseNumber()
 	var req request
 	if err := dec.Decode(&req); err != nil {
 		return map[string]string{"error": "malformed request: " + err.Error()}
@@ -98,120 +99,120 @@ func finish(data []byte, err error) (string, error) {
 	return string(data), nil
 }
 
-// run decodes input as the named message and encodes it again.
-func run(name string, input any, strict bool) (string, error) {
+// run decodes the JSON text input as the named message and encodes it again.
+func run(name string, input []byte, strict bool) (string, error) {
 	switch name {
 	case "acme.common.v1.Config":
 		var m kitchensink.AcmeCommonV1Config
-		if err := m.FromCustom(input, kitchensink.DecodeOptions{Strict: strict}); err != nil {
+		if err := m.FromCustomJSON(input, kitchensink.DecodeOptions{Strict: strict}); err != nil {
 			return "", err
 		}
 		return finish(m.MarshalCustom())
 	case "acme.common.v1.KeyValuePair":
 		var m kitchensink.KeyValuePair
-		if err := m.FromCustom(input, kitchensink.DecodeOptions{Strict: strict}); err != nil {
+		if err := m.FromCustomJSON(input, kitchensink.DecodeOptions{Strict: strict}); err != nil {
 			return "", err
 		}
 		return finish(m.MarshalCustom())
 	case "acme.common.v1.Resources":
 		var m spark.Resources
-		if err := m.FromCustom(input, spark.DecodeOptions{Strict: strict}); err != nil {
+		if err := m.FromCustomJSON(input, spark.DecodeOptions{Strict: strict}); err != nil {
 			return "", err
 		}
 		return finish(m.MarshalCustom())
 	case "acme.countdown.v1.Countdown":
 		var m countdown.Countdown
-		if err := m.FromCustom(input, countdown.DecodeOptions{Strict: strict}); err != nil {
+		if err := m.FromCustomJSON(input, countdown.DecodeOptions{Strict: strict}); err != nil {
 			return "", err
 		}
 		return finish(m.MarshalCustom())
 	case "acme.kitchen.v1.Config":
 		var m kitchensink.Config
-		if err := m.FromCustom(input, kitchensink.DecodeOptions{Strict: strict}); err != nil {
+		if err := m.FromCustomJSON(input, kitchensink.DecodeOptions{Strict: strict}); err != nil {
 			return "", err
 		}
 		return finish(m.MarshalCustom())
 	case "acme.kitchen.v1.Config.Inner":
 		var m kitchensink.ConfigInner
-		if err := m.FromCustom(input, kitchensink.DecodeOptions{Strict: strict}); err != nil {
+		if err := m.FromCustomJSON(input, kitchensink.DecodeOptions{Strict: strict}); err != nil {
 			return "", err
 		}
 		return finish(m.MarshalCustom())
 	case "acme.kitchen.v1.Config.Inner.Leaf":
 		var m kitchensink.ConfigInnerLeaf
-		if err := m.FromCustom(input, kitchensink.DecodeOptions{Strict: strict}); err != nil {
+		if err := m.FromCustomJSON(input, kitchensink.DecodeOptions{Strict: strict}); err != nil {
 			return "", err
 		}
 		return finish(m.MarshalCustom())
 	case "acme.kitchen.v1.Keywords":
 		var m kitchensink.Keywords
-		if err := m.FromCustom(input, kitchensink.DecodeOptions{Strict: strict}); err != nil {
+		if err := m.FromCustomJSON(input, kitchensink.DecodeOptions{Strict: strict}); err != nil {
 			return "", err
 		}
 		return finish(m.MarshalCustom())
 	case "acme.kitchen.v1.KitchenSink":
 		var m kitchensink.KitchenSink
-		if err := m.FromCustom(input, kitchensink.DecodeOptions{Strict: strict}); err != nil {
+		if err := m.FromCustomJSON(input, kitchensink.DecodeOptions{Strict: strict}); err != nil {
 			return "", err
 		}
 		return finish(m.MarshalCustom())
 	case "acme.kitchen.v1.Maps":
 		var m kitchensink.Maps
-		if err := m.FromCustom(input, kitchensink.DecodeOptions{Strict: strict}); err != nil {
+		if err := m.FromCustomJSON(input, kitchensink.DecodeOptions{Strict: strict}); err != nil {
 			return "", err
 		}
 		return finish(m.MarshalCustom())
 	case "acme.kitchen.v1.Optionals":
 		var m kitchensink.Optionals
-		if err := m.FromCustom(input, kitchensink.DecodeOptions{Strict: strict}); err != nil {
+		if err := m.FromCustomJSON(input, kitchensink.DecodeOptions{Strict: strict}); err != nil {
 			return "", err
 		}
 		return finish(m.MarshalCustom())
 	case "acme.kitchen.v1.Repeats":
 		var m kitchensink.Repeats
-		if err := m.FromCustom(input, kitchensink.DecodeOptions{Strict: strict}); err != nil {
+		if err := m.FromCustomJSON(input, kitchensink.DecodeOptions{Strict: strict}); err != nil {
 			return "", err
 		}
 		return finish(m.MarshalCustom())
 	case "acme.kitchen.v1.Scalars":
 		var m kitchensink.Scalars
-		if err := m.FromCustom(input, kitchensink.DecodeOptions{Strict: strict}); err != nil {
+		if err := m.FromCustomJSON(input, kitchensink.DecodeOptions{Strict: strict}); err != nil {
 			return "", err
 		}
 		return finish(m.MarshalCustom())
 	case "acme.kitchen.v1.TreeNode":
 		var m kitchensink.TreeNode
-		if err := m.FromCustom(input, kitchensink.DecodeOptions{Strict: strict}); err != nil {
+		if err := m.FromCustomJSON(input, kitchensink.DecodeOptions{Strict: strict}); err != nil {
 			return "", err
 		}
 		return finish(m.MarshalCustom())
 	case "acme.kitchen.v1.WellKnown":
 		var m kitchensink.WellKnown
-		if err := m.FromCustom(input, kitchensink.DecodeOptions{Strict: strict}); err != nil {
+		if err := m.FromCustomJSON(input, kitchensink.DecodeOptions{Strict: strict}); err != nil {
 			return "", err
 		}
 		return finish(m.MarshalCustom())
 	case "acme.query.v1.QueryJob":
 		var m query.QueryJob
-		if err := m.FromCustom(input, query.DecodeOptions{Strict: strict}); err != nil {
+		if err := m.FromCustomJSON(input, query.DecodeOptions{Strict: strict}); err != nil {
 			return "", err
 		}
 		return finish(m.MarshalCustom())
 	case "acme.query.v1.QueryParameter":
 		var m query.QueryParameter
-		if err := m.FromCustom(input, query.DecodeOptions{Strict: strict}); err != nil {
+		if err := m.FromCustomJSON(input, query.DecodeOptions{Strict: strict}); err != nil {
 			return "", err
 		}
 		return finish(m.MarshalCustom())
 	case "acme.spark.v1.SparkJob":
 		var m spark.SparkJob
-		if err := m.FromCustom(input, spark.DecodeOptions{Strict: strict}); err != nil {
+		if err := m.FromCustomJSON(input, spark.DecodeOptions{Strict: strict}); err != nil {
 			return "", err
 		}
 		return finish(m.MarshalCustom())
 	case "acme.spark.v1.SparkJob.PodSpec":
 		var m spark.SparkJobPodSpec
-		if err := m.FromCustom(input, spark.DecodeOptions{Strict: strict}); err != nil {
+		if err := m.FromCustomJSON(input, spark.DecodeOptions{Strict: strict}); err != nil {
 			return "", err
 		}
 		return finish(m.MarshalCustom())

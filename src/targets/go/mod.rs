@@ -12,6 +12,7 @@
 mod doc;
 #[cfg(test)]
 mod e2e;
+mod task;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -237,6 +238,7 @@ fn plugin_files(ctx: &Context<'_>, plugin: &Plugin) -> Result<Vec<OutFile>> {
         format!("{dir}/runtime.go"),
         ctx.renderer.render("go/runtime.go", &runtime)?,
     ));
+    files.push(task::task_file(ctx, plugin)?);
     Ok(files)
 }
 
@@ -373,6 +375,20 @@ fn package_doc(plugin: &Plugin, package: &str) -> String {
          {proto}. The package also holds every message and enum it reaches.\n",
         custom = plugin.custom,
         proto = plugin.proto_file,
+    ));
+    text.push_str(&format!(
+        "\n# Task\n\n{}\n",
+        wrap(&format!(
+            "{task} is a task of the plugin: its TaskTemplate method builds the task's \
+             flyteidl.core.TaskTemplate (id, type, task type version, custom{container}) as \
+             canonical proto3 JSON.",
+            task = task::task_type_name(plugin),
+            container = if task::runs_container(plugin.backend) {
+                ", container"
+            } else {
+                ""
+            },
+        ))
     ));
     text.push_str(PACKAGE_DOC_API);
     text

@@ -1,20 +1,29 @@
 //! The Python target: one pip-installable `flytekitplugins-<name>` package per plugin (a
-//! namespace package `flytekitplugins`, typed dataclasses, and the package runtime with the
-//! JSON codec), plus one testee that serves every plugin's messages.
+//! namespace package `flytekitplugins`, typed dataclasses, the package runtime with the JSON
+//! codec, and the flytekit task class), plus one testee that serves every plugin's messages.
 //!
 //! Layout below the output root:
 //!
 //! ```text
-//! python/flytekitplugins-<name>/pyproject.toml
-//! python/flytekitplugins-<name>/flytekitplugins/<module>/__init__.py   re-exports
+//! python/flytekitplugins-<name>/pyproject.toml      depends on flytekit; flytekit.plugins entry point
+//! python/flytekitplugins-<name>/README.md           install, usage, config reference
+//! python/flytekitplugins-<name>/flytekitplugins/<module>/__init__.py   re-exports the models
 //! python/flytekitplugins-<name>/flytekitplugins/<module>/models.py     dataclasses + tables
 //! python/flytekitplugins-<name>/flytekitplugins/<module>/_json.py      runtime (same text)
+//! python/flytekitplugins-<name>/flytekitplugins/<module>/task.py       flytekit task classes
+//! python/flytekitplugins-<name>/flytekitplugins/<module>/hooks.py      scaffold: the author's hook
 //! python/flytekitplugins-<name>/flytekitplugins/<module>/py.typed
 //! python/testee.py
 //! ```
+//!
+//! Only `task.py` (and the `hooks.py` it calls) imports flytekit: the models, the codec and
+//! the testee need nothing beyond the standard library. See `task.rs` for the task class of
+//! each backend kind.
 
 mod models;
+mod readme;
 mod syntax;
+mod task;
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -23,12 +32,17 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::ir::{Plugin, Wkt};
-use crate::targets::{Cmd, Context, OutFile, Target, Testee, header};
+use crate::targets::{Cmd, Context, OutFile, Target, Testee, header, scaffold_header};
 
 use syntax::{call, docstring, isort_names, py_str, toml_str};
 
 /// Emits Python packages.
 pub struct Python;
+
+/// The flytekit requirement of every package: the lowest version the flytekit test
+/// (`tests/flytekit`) has passed with. The connector executor mixins the web API task classes
+/// use live in `flytekit.extend.backend.base_connector` from this version on.
+pub const FLYTEKIT_REQUIREMENT: &str = "flytekit>=1.16.0";
 
 /// The names the runtime module exports through the package `__init__`, unless a model
 /// class of the plugin takes the name.
@@ -56,6 +70,9 @@ struct PyprojectVm {
     version: String,
     description: String,
     package: String,
+    flytekit: String,
+    entry_point: String,
+    task_module: String,
 }
 
 #[derive(Serialize)]
@@ -121,8 +138,11 @@ fn init_file(ctx: &Context<'_>, plugin: &Plugin, head: &str) -> Result<String> {
          ``{}`` as typed dataclasses with its proto3 JSON codec.\n\n\
          ``{custom}(...).to_custom()`` gives the JSON object, ``.to_custom_json()`` its\n\
          canonical text, and ``{custom}.from_custom(value)`` decodes a dict or JSON text\n\
-         (``DecodeError`` names the JSON path of a bad value).",
-        plugin.description, plugin.name, plugin.custom
+         (``DecodeError`` names the JSON path of a bad value).\n\n\
+         The flytekit task, ``@task(task_config={custom}(...))``, is in ``flytekitplugins.{}.task``\n\
+         (which needs flytekit; flytekit loads it through the package's entry point). The models\n\
+         import without flytekit.",
+        plugin.description, plugin.name, plugin.custom, plugin.package.python_module
     );
     ctx.renderer.render(
         "python/__init__.py",
@@ -143,19 +163,39 @@ fn plugin_files(ctx: &Context<'_>, plugin: &Plugin) -> Result<Vec<OutFile>> {
     let runtime_head = header("#", &[]);
     let dir = package_dir(plugin);
     let dist = format!("python/{}", plugin.package.python_dist);
+    let module = format!("flytekitplugins.{}", plugin.package.python_module);
     let pyproject = ctx.renderer.render(
-        "python/pyproject.toml",
+        "python/dist/pyproject.toml",
         &PyprojectVm {
             header: head.clone(),
             name: toml_str(&plugin.package.python_dist),
             version: toml_str(&plugin.version),
             description: toml_str(&plugin.description),
-            package: toml_str(&format!("flytekitplugins.{}", plugin.package.python_module)),
+            package: toml_str(&module),
+            flytekit: toml_str(FLYTEKIT_REQUIREMENT),
+            entry_point: plugin.package.python_module.clone(),
+            task_module: toml_str(&format!("{module}.task")),
         },
     )?;
-    let models = ctx
+    let models_vm = models::build(plugin, head.clone());
+    let models = ctx.renderer.render("python/models.py", &models_vm)?;
+    let task_py = ctx
         .renderer
-        .render("python/models.py", &models::build(plugin, head.clone()))?;
+        .render("python/task.py", &task::build(plugin, head.clone()))?;
+    let hooks_py = ctx.renderer.render(
+        "python/hooks.py",
+        &task::build_hooks(plugin, scaffold_header("#", &plugin.proto_file)),
+    )?;
+    let readme = ctx.renderer.render(
+        "python/dist/README.md",
+        &readme::build(
+            plugin,
+            &head,
+            &models_vm,
+            &task::class_names(plugin),
+            FLYTEKIT_REQUIREMENT,
+        ),
+    )?;
     let runtime = ctx.renderer.render(
         "python/_json.py",
         &HeaderVm {
@@ -170,8 +210,11 @@ fn plugin_files(ctx: &Context<'_>, plugin: &Plugin) -> Result<Vec<OutFile>> {
     )?;
     Ok(vec![
         OutFile::generated(format!("{dist}/pyproject.toml"), pyproject),
+        OutFile::generated(format!("{dist}/README.md"), readme),
         OutFile::generated(format!("{dir}/__init__.py"), init_file(ctx, plugin, &head)?),
         OutFile::generated(format!("{dir}/models.py"), models),
+        OutFile::generated(format!("{dir}/task.py"), task_py),
+        OutFile::scaffold(format!("{dir}/hooks.py"), hooks_py),
         OutFile::generated(format!("{dir}/_json.py"), runtime),
         OutFile::generated(format!("{dir}/py.typed"), typed),
     ])

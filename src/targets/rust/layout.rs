@@ -67,6 +67,21 @@ pub fn arm(indent: usize, pattern: &str, body: &str) -> String {
     )
 }
 
+/// A match arm whose body is `{function}::<{ty}>(input, strict)`, laid out as rustfmt does:
+/// on one line; else the body alone in a block; else, when even that is too wide, with the
+/// generic argument broken out. Ends with a newline.
+pub fn turbofish_arm(indent: usize, pattern: &str, function: &str, ty: &str) -> String {
+    let body = format!("{function}::<{ty}>(input, strict)");
+    if width(&format!("{}{body}", pad(indent + 4))) <= MAX_WIDTH {
+        return arm(indent, pattern, &body);
+    }
+    format!(
+        "{p}{pattern} => {function}::<\n{p4}{ty},\n{p}>(input, strict),\n",
+        p = pad(indent),
+        p4 = pad(indent + 4)
+    )
+}
+
 /// `{lhs} = {rhs};` (a `const` item), breaking after `=` when too long. Ends with a newline.
 pub fn assign(indent: usize, lhs: &str, rhs: &str) -> String {
     let one = format!("{}{lhs} = {rhs};", pad(indent));

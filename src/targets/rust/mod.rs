@@ -5,6 +5,7 @@
 //! includes that same file. Target-wide: a workspace `rust/Cargo.toml` and the conformance
 //! testee `rust/testee/`.
 
+pub mod backend;
 mod doc;
 mod layout;
 mod model;
@@ -17,7 +18,7 @@ use crate::error::{Error, Result};
 use crate::ir::Plugin;
 use crate::targets::{Cmd, Context, OutFile, Target, Testee, header};
 
-use layout::{arm, signature, string_literal};
+use layout::{signature, string_literal, turbofish_arm};
 
 /// Emits Rust packages.
 pub struct Rust;
@@ -336,8 +337,13 @@ fn testee_main(ctx: &Context<'_>) -> Result<String> {
             if !seen.insert(message.full_name.clone()) {
                 continue;
             }
-            let body = format!("{function}::<{lib}::{}>(input, strict)", message.names.rust);
-            arms.push_str(&arm(8, &string_literal(&message.full_name), &body));
+            let ty = format!("{lib}::{}", message.names.rust);
+            arms.push_str(&turbofish_arm(
+                8,
+                &string_literal(&message.full_name),
+                &function,
+                &ty,
+            ));
         }
         let signature = signature(
             0,

@@ -6,6 +6,7 @@
 //! only print them.
 
 mod models;
+mod task;
 
 use std::path::{Path, PathBuf};
 
@@ -64,6 +65,7 @@ impl Target for TypeScript {
                 format!("{dir}/src/json.ts"),
                 runtime.clone(),
             ));
+            files.push(task::task_file(ctx, plugin, &models)?);
         }
         if !ctx.ir.plugins.is_empty() {
             let sources = all_sources(ctx);
@@ -265,12 +267,20 @@ fn index_view(plugin: &Plugin, models: &models::ModelsView) -> IndexView {
          `toCustomString()` (its canonical text) and `static fromCustom(value, options)`, which decodes JSON \
          text or a parsed value, ignores unknown keys (listing them in `options.unknown`) unless \
          `options.strict` is set, and throws a `DecodeError` naming the JSON path of a bad value. 64-bit \
-         integers are `bigint`; maps are `Map`s; a oneof is one optional property holding its `case` (the member set) and `value`.",
+         integers are `bigint`; maps are `Map`s; a oneof is one optional property holding its `case` (the member set) and `value`.\n\n\
+         `{}` is a task of the plugin: its `taskTemplate()` builds the task's `flyteidl.core.TaskTemplate` \
+         (id, type, task type version, custom{}) as canonical proto3 JSON.",
         plugin.description,
         plugin.name,
         plugin.task_type,
         plugin.task_type_version,
-        plugin.proto_file
+        plugin.proto_file,
+        task::task_class_name(plugin, models),
+        if task::runs_container(plugin.backend) {
+            ", container"
+        } else {
+            ""
+        },
     );
     IndexView {
         header: header("//", &plugin.source_files),

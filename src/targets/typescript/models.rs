@@ -832,7 +832,7 @@ fn message_view(plugin: &Plugin, m: &Message) -> MessageView {
     let decode_body = if m.fields.is_empty() {
         vec![
             "  const o = json.expectObject(v, path);".to_string(),
-            "  for (const key of Object.keys(o)) {".to_string(),
+            "  for (const key of json.sortedKeys(o)) {".to_string(),
             "    ctx.unknownKey(json.child(path, key));".to_string(),
             "  }".to_string(),
             format!("  return new {name}();"),
@@ -848,7 +848,7 @@ fn message_view(plugin: &Plugin, m: &Message) -> MessageView {
             )
             .join("\n"),
             "  const seen = new json.SeenFields();".to_string(),
-            "  for (const key of Object.keys(o)) {".to_string(),
+            "  for (const key of json.sortedKeys(o)) {".to_string(),
             "    const x = o[key];".to_string(),
             "    const p = json.child(path, key);".to_string(),
             "    switch (key) {".to_string(),

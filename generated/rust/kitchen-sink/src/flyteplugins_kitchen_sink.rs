@@ -1525,7 +1525,13 @@ impl codec::JsonCodec for Color {
         path: &codec::Path<'_>,
         _cx: &mut codec::Context,
     ) -> Result<Self, DecodeError> {
-        codec::decode_enum(json, path, Self::FULL_NAME, Self::from_proto_name, Self::from_number)
+        codec::decode_enum(
+            json,
+            path,
+            Self::FULL_NAME,
+            Self::from_proto_name,
+            Self::from_number,
+        )
     }
 
     fn is_default(&self) -> bool {
@@ -1746,8 +1752,9 @@ pub mod codec {
     pub struct Decoded<T> {
         /// The message.
         pub value: T,
-        /// The JSON paths of the keys that no field claimed, in input order (always empty in
-        /// strict mode, where they are errors). An older backend can log them.
+        /// The JSON paths of the keys that no field claimed, those of one object in UTF-16
+        /// key order (always empty in strict mode, where they are errors). An older backend can
+        /// log them.
         pub unknown_fields: Vec<String>,
     }
 
@@ -1966,21 +1973,13 @@ pub mod codec {
     }
 
     impl Json {
-        /// Parses JSON text (RFC 8259). Duplicate keys, lone surrogates and nesting deeper
-        /// than [`MAX_DEPTH`] are errors.
+        /// Parses JSON text (RFC 8259). Malformed text and nesting deeper than
+        /// [`MAX_DEPTH`] are errors at `(root)`; a key given twice in one object, and a
+        /// string or key with an unpaired surrogate, are errors at their JSON path (the first
+        /// one in the text).
         pub fn parse(text: &str) -> Result<Json, DecodeError> {
-            let mut parser = Parser {
-                text,
-                bytes: text.as_bytes(),
-                pos: 0,
-                depth: 0,
-            };
-            let value = parser.value()?;
-            parser.skip_whitespace();
-            if parser.pos < parser.bytes.len() {
-                return Err(parser.error("unexpected text after the value"));
-            }
-            Ok(value)
+            let mut parser = Parser::new(text, true);
+            parser.document(Parser::value)
         }
 
         /// Converts a `serde_json` value. Integers keep their exact value; an integral `f64`
@@ -2099,19 +2098,113 @@ pub mod codec {
         out.push('"');
     }
 
+    /// The members of the JSON object `text`, each value as its exact text (checked for
+    /// syntax only). The conformance testee uses it to decode a request's `input` from its
+    /// own text.
+    pub fn json_members(text: &str) -> Result<Vec<(String, &str)>, DecodeError> {
+        let mut parser = Parser::new(text, false);
+        parser.document(|p| {
+            p.skip_whitespace();
+            if p.peek() != Some(b'{') {
+                return Err(p.error("expected a JSON object"));
+            }
+            let mut out = Vec::new();
+            p.members(|p, key| {
+                p.skip_whitespace();
+                let start = p.pos;
+                p.value()?;
+                out.push((key, p.text.get(start..p.pos).unwrap_or_default()));
+                Ok(())
+            })?;
+            Ok(out)
+        })
+    }
+
+    /// A step from an object or array to one of its values.
+    enum Step {
+        Key(String),
+        Index(usize),
+    }
+
     struct Parser<'t> {
         text: &'t str,
         bytes: &'t [u8],
         pos: usize,
         depth: usize,
+        /// Report keys given twice and unpaired surrogates (else check the syntax only).
+        strict: bool,
+        /// For an error at a JSON path: the steps from the bad value up to the root, gathered
+        /// as the error returns through the enclosing arrays and objects.
+        trail: Option<Vec<Step>>,
     }
 
-    impl Parser<'_> {
+    impl<'t> Parser<'t> {
+        fn new(text: &'t str, strict: bool) -> Self {
+            Parser {
+                text,
+                bytes: text.as_bytes(),
+                pos: 0,
+                depth: 0,
+                strict,
+                trail: None,
+            }
+        }
+
+        /// Runs `read` on the whole text, which must hold nothing else; gives an error at a
+        /// JSON path its path.
+        fn document<T>(
+            &mut self,
+            read: impl FnOnce(&mut Self) -> Result<T, DecodeError>,
+        ) -> Result<T, DecodeError> {
+            let result = read(self).and_then(|value| {
+                self.skip_whitespace();
+                if self.pos < self.bytes.len() {
+                    return Err(self.error("unexpected text after the value"));
+                }
+                Ok(value)
+            });
+            result.map_err(|e| match self.trail.take() {
+                Some(trail) => {
+                    let mut path = String::new();
+                    for step in trail.iter().rev() {
+                        match step {
+                            Step::Key(key) => {
+                                if !path.is_empty() {
+                                    path.push('.');
+                                }
+                                path.push_str(key);
+                            }
+                            Step::Index(i) => path.push_str(&format!("[{i}]")),
+                        }
+                    }
+                    if path.is_empty() {
+                        path.push_str("(root)");
+                    }
+                    DecodeError::new(path, e.message)
+                }
+                None => e,
+            })
+        }
+
         fn error(&self, what: &str) -> DecodeError {
             DecodeError::new(
                 "(root)",
                 format!("invalid JSON at byte {}: {what}", self.pos),
             )
+        }
+
+        /// An error at the JSON path of the value being read (its member `key`, if any).
+        fn error_at(&mut self, key: Option<String>, what: &str) -> DecodeError {
+            self.trail = Some(key.map(Step::Key).into_iter().collect());
+            DecodeError::new("", what)
+        }
+
+        /// Passes an error from a value out of its array or object, through `step`.
+        fn through(&mut self, error: DecodeError, step: Step) -> DecodeError {
+            if let Some(trail) = &mut self.trail {
+                trail.push(step);
+            }
+            error
         }
 
         fn peek(&self) -> Option<u8> {
@@ -2141,7 +2234,13 @@ pub mod codec {
                 Some(b'n') => self.literal("null", Json::Null),
                 Some(b't') => self.literal("true", Json::Bool(true)),
                 Some(b'f') => self.literal("false", Json::Bool(false)),
-                Some(b'"') => Ok(Json::String(self.string()?)),
+                Some(b'"') => {
+                    let (s, lone) = self.string()?;
+                    if lone && self.strict {
+                        return Err(self.error_at(None, "the string holds an unpaired surrogate"));
+                    }
+                    Ok(Json::String(s))
+                }
                 Some(b'[') => self.array(),
                 Some(b'{') => self.object(),
                 Some(b'-' | b'0'..=b'9') => match scan_number(self.bytes, self.pos) {
@@ -2173,7 +2272,10 @@ pub mod codec {
                 self.pos += 1;
             } else {
                 loop {
-                    items.push(self.value()?);
+                    match self.value() {
+                        Ok(item) => items.push(item),
+                        Err(e) => return Err(self.through(e, Step::Index(items.len()))),
+                    }
                     self.skip_whitespace();
                     match self.peek() {
                         Some(b',') => self.pos += 1,
@@ -2190,9 +2292,27 @@ pub mod codec {
         }
 
         fn object(&mut self) -> Result<Json, DecodeError> {
-            self.enter()?;
             let mut members = Vec::new();
             let mut seen = BTreeSet::new();
+            self.members(|p, key| {
+                if p.strict && !seen.insert(key.clone()) {
+                    return Err(p.error_at(Some(key), "duplicate key"));
+                }
+                match p.value() {
+                    Ok(value) => members.push((key, value)),
+                    Err(e) => return Err(p.through(e, Step::Key(key))),
+                }
+                Ok(())
+            })?;
+            Ok(Json::Object(members))
+        }
+
+        /// Reads the object at `pos` (a `{`): `member` reads the value of each key.
+        fn members(
+            &mut self,
+            mut member: impl FnMut(&mut Self, String) -> Result<(), DecodeError>,
+        ) -> Result<(), DecodeError> {
+            self.enter()?;
             self.skip_whitespace();
             if self.peek() == Some(b'}') {
                 self.pos += 1;
@@ -2202,17 +2322,16 @@ pub mod codec {
                     if self.peek() != Some(b'"') {
                         return Err(self.error("expected a string key"));
                     }
-                    let key = self.string()?;
+                    let (key, lone) = self.string()?;
+                    if lone && self.strict {
+                        return Err(self.error_at(Some(key), "the key holds an unpaired surrogate"));
+                    }
                     self.skip_whitespace();
                     if self.peek() != Some(b':') {
                         return Err(self.error("expected `:`"));
                     }
                     self.pos += 1;
-                    let value = self.value()?;
-                    if !seen.insert(key.clone()) {
-                        return Err(self.error(&format!("duplicate key {key:?}")));
-                    }
-                    members.push((key, value));
+                    member(self, key)?;
                     self.skip_whitespace();
                     match self.peek() {
                         Some(b',') => self.pos += 1,
@@ -2225,11 +2344,14 @@ pub mod codec {
                 }
             }
             self.depth -= 1;
-            Ok(Json::Object(members))
+            Ok(())
         }
 
-        fn string(&mut self) -> Result<String, DecodeError> {
+        /// Reads a string; `true` with it when it held an unpaired surrogate (replaced by
+        /// U+FFFD).
+        fn string(&mut self) -> Result<(String, bool), DecodeError> {
             self.pos += 1;
+            let mut lone = false;
             let mut out = String::new();
             loop {
                 let start = self.pos;
@@ -2245,18 +2367,20 @@ pub mod codec {
                     None => return Err(self.error("unterminated string")),
                     Some(b'"') => {
                         self.pos += 1;
-                        return Ok(out);
+                        return Ok((out, lone));
                     }
                     Some(b'\\') => {
                         self.pos += 1;
-                        self.escape(&mut out)?;
+                        lone |= self.escape(&mut out)?;
                     }
                     Some(_) => return Err(self.error("control character in a string")),
                 }
             }
         }
 
-        fn escape(&mut self, out: &mut String) -> Result<(), DecodeError> {
+        /// Reads one escape after its `\\`; `true` for an unpaired surrogate (written as
+        /// U+FFFD).
+        fn escape(&mut self, out: &mut String) -> Result<bool, DecodeError> {
             let Some(b) = self.peek() else {
                 return Err(self.error("unterminated string"));
             };
@@ -2272,31 +2396,35 @@ pub mod codec {
                 b't' => out.push('\t'),
                 b'u' => {
                     let first = self.hex4()?;
-                    let code = if (0xD800..0xDC00).contains(&first) {
-                        if self.peek() != Some(b'\\')
-                            || self.bytes.get(self.pos + 1).copied() != Some(b'u')
-                        {
-                            return Err(self.error("lone surrogate in a \\u escape"));
+                    let mut code = Some(first);
+                    if (0xD800..0xDC00).contains(&first) {
+                        // A high surrogate needs a low one in the next escape; else it is
+                        // unpaired, and the next escape is read on its own.
+                        code = None;
+                        let next = self.pos;
+                        if self.bytes.get(next..next + 2) == Some(b"\\u".as_slice()) {
+                            self.pos += 2;
+                            match self.hex4() {
+                                Ok(second) if (0xDC00..0xE000).contains(&second) => {
+                                    code = Some(
+                                        0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00),
+                                    );
+                                }
+                                _ => self.pos = next,
+                            }
                         }
-                        self.pos += 2;
-                        let second = self.hex4()?;
-                        if !(0xDC00..0xE000).contains(&second) {
-                            return Err(self.error("lone surrogate in a \\u escape"));
-                        }
-                        0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00)
-                    } else if (0xDC00..0xE000).contains(&first) {
-                        return Err(self.error("lone surrogate in a \\u escape"));
-                    } else {
-                        first
-                    };
-                    match char::from_u32(code) {
+                    }
+                    match code.and_then(char::from_u32) {
                         Some(c) => out.push(c),
-                        None => return Err(self.error("invalid \\u escape")),
+                        None => {
+                            out.push(char::REPLACEMENT_CHARACTER);
+                            return Ok(true);
+                        }
                     }
                 }
                 _ => return Err(self.error("invalid escape")),
             }
-            Ok(())
+            Ok(false)
         }
 
         fn hex4(&mut self) -> Result<u32, DecodeError> {
@@ -2434,8 +2562,11 @@ pub mod codec {
                 serde_json::Value::Array(out)
             }
             Json::Object(members) => {
+                // Keys in UTF-16 order, as every flyteplug codec reads an object.
+                let mut sorted: Vec<&(String, Json)> = members.iter().collect();
+                sorted.sort_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
                 let mut out = serde_json::Map::new();
-                for (key, item) in members {
+                for (key, item) in sorted {
                     out.insert(key.clone(), json_to_value(item, &path.key(key))?);
                 }
                 serde_json::Value::Object(out)
@@ -3119,8 +3250,27 @@ pub mod codec {
         }
     }
 
+    /// Orders keys by their UTF-16 code units.
+    fn utf16_less(a: &str, b: &str) -> bool {
+        a.encode_utf16().lt(b.encode_utf16())
+    }
+
+    /// The error for two keys of one object that set one slot: at the key that sorts second
+    /// (by UTF-16 code units), naming the other.
+    fn clash(path: &Path<'_>, a: &str, b: &str, what: &str) -> DecodeError {
+        let (first, second) = if utf16_less(a, b) { (a, b) } else { (b, a) };
+        DecodeError::at(
+            &path.key(second),
+            format!("{first:?} and {second:?} {what}"),
+        )
+    }
+
     /// Reads a message's JSON object: finds each field by its JSON or proto name, and
     /// reports the keys that no field claimed.
+    ///
+    /// The generated code reads the fields in declaration order, but the object is judged as
+    /// if its keys were read in UTF-16 order, as every flyteplug codec reads them: of several
+    /// problems, [`finish`](Self::finish) reports the one at the key that sorts first.
     pub struct ObjectReader<'a> {
         path: &'a Path<'a>,
         cx: &'a mut Context,
@@ -3128,7 +3278,10 @@ pub mod codec {
         members: &'a [(String, Json)],
         index: BTreeMap<&'a str, usize>,
         used: Vec<bool>,
-        oneofs: Vec<(&'static str, &'static str)>,
+        /// The non-null members of oneofs: (oneof, key as written, decoding error).
+        oneofs: Vec<(&'static str, &'a str, Option<DecodeError>)>,
+        /// The problem at the key that sorts first so far.
+        error: Option<(&'a str, DecodeError)>,
     }
 
     impl<'a> ObjectReader<'a> {
@@ -3157,11 +3310,37 @@ pub mod codec {
                 index,
                 used: vec![false; members.len()],
                 oneofs: Vec::new(),
+                error: None,
             })
         }
 
-        /// The member for the field with JSON name `key` (found by either spelling).
-        fn lookup(&mut self, key: &str) -> Result<Option<(&'a str, &'a Json)>, DecodeError> {
+        /// Records a problem at `key`; the one at the key that sorts first is reported.
+        fn fail(&mut self, key: &'a str, error: DecodeError) {
+            let sooner = match &self.error {
+                Some((other, _)) => utf16_less(key, other),
+                None => true,
+            };
+            if sooner {
+                self.error = Some((key, error));
+            }
+        }
+
+        /// Records the error of reading the value at `key`, if any; the value when there is
+        /// none.
+        fn read<T>(&mut self, key: &'a str, result: Result<T, DecodeError>) -> Option<T> {
+            match result {
+                Ok(value) => Some(value),
+                Err(e) => {
+                    self.fail(key, e);
+                    None
+                }
+            }
+        }
+
+        /// The member for the field with JSON name `key` (found by either spelling). When
+        /// both spellings are given, the one that sorts second is in error and the other is
+        /// read.
+        fn lookup(&mut self, key: &str) -> Option<(&'a str, &'a Json)> {
             let proto = self
                 .fields
                 .iter()
@@ -3174,25 +3353,34 @@ pub mod codec {
                 self.index.get(proto).copied()
             };
             let found = match (by_json, by_proto) {
-                (Some(_), Some(i)) => {
-                    let Some((name, _)) = self.members.get(i) else {
-                        return Ok(None);
+                (Some(a), Some(b)) => {
+                    for i in [a, b] {
+                        if let Some(used) = self.used.get_mut(i) {
+                            *used = true;
+                        }
+                    }
+                    let members = self.members;
+                    let (Some((a, _)), Some((b, _))) = (members.get(a), members.get(b)) else {
+                        return None;
                     };
-                    return Err(DecodeError::at(
-                        &self.path.key(name),
-                        format!("field {key:?} is given twice, as {key:?} and {proto:?}"),
-                    ));
+                    let (first, second) = if utf16_less(a, b) {
+                        (a.as_str(), b.as_str())
+                    } else {
+                        (b.as_str(), a.as_str())
+                    };
+                    let error = clash(self.path, first, second, "set the same field");
+                    self.fail(second, error);
+                    self.index.get(first).copied()?
                 }
                 (Some(i), None) | (None, Some(i)) => i,
-                (None, None) => return Ok(None),
+                (None, None) => return None,
             };
             if let Some(used) = self.used.get_mut(found) {
                 *used = true;
             }
-            Ok(self
-                .members
+            self.members
                 .get(found)
-                .map(|(name, value)| (name.as_str(), value)))
+                .map(|(name, value)| (name.as_str(), value))
         }
 
         /// Reads an implicit-presence field into `slot` (`null` leaves the default).
@@ -3201,11 +3389,14 @@ pub mod codec {
             key: &str,
             slot: &mut T,
         ) -> Result<(), DecodeError> {
-            let Some((name, json)) = self.lookup(key)? else {
+            let Some((name, json)) = self.lookup(key) else {
                 return Ok(());
             };
             if !json.is_null() || T::NULL_IS_VALUE {
-                *slot = T::decode(json, &self.path.key(name), self.cx)?;
+                let value = T::decode(json, &self.path.key(name), self.cx);
+                if let Some(value) = self.read(name, value) {
+                    *slot = value;
+                }
             }
             Ok(())
         }
@@ -3216,12 +3407,16 @@ pub mod codec {
             key: &str,
             slot: &mut Option<T>,
         ) -> Result<(), DecodeError> {
-            if let Some((name, json)) = self.lookup(key)? {
-                *slot = if json.is_null() && !T::NULL_IS_VALUE {
-                    None
-                } else {
-                    Some(T::decode(json, &self.path.key(name), self.cx)?)
-                };
+            let Some((name, json)) = self.lookup(key) else {
+                return Ok(());
+            };
+            if json.is_null() && !T::NULL_IS_VALUE {
+                *slot = None;
+            } else {
+                let value = T::decode(json, &self.path.key(name), self.cx);
+                if let Some(value) = self.read(name, value) {
+                    *slot = Some(value);
+                }
             }
             Ok(())
         }
@@ -3232,24 +3427,13 @@ pub mod codec {
             key: &str,
             slot: &mut Vec<T>,
         ) -> Result<(), DecodeError> {
-            let Some((name, json)) = self.lookup(key)? else {
+            let Some((name, json)) = self.lookup(key) else {
                 return Ok(());
             };
-            let path = self.path.key(name);
-            let items = match json {
-                Json::Null => return Ok(()),
-                Json::Array(items) => items,
-                other => return Err(expected(&path, "an array", other)),
-            };
-            let mut out = Vec::with_capacity(items.len());
-            for (i, item) in items.iter().enumerate() {
-                let path = path.index(i);
-                if item.is_null() && !T::NULL_IS_VALUE {
-                    return Err(DecodeError::at(&path, "null is not allowed in a list"));
-                }
-                out.push(T::decode(item, &path, self.cx)?);
+            let items = read_list(json, &self.path.key(name), self.cx);
+            if let Some(items) = self.read(name, items) {
+                *slot = items;
             }
-            *slot = out;
             Ok(())
         }
 
@@ -3259,69 +3443,148 @@ pub mod codec {
             key: &str,
             slot: &mut BTreeMap<K, V>,
         ) -> Result<(), DecodeError> {
-            let Some((name, json)) = self.lookup(key)? else {
+            let Some((name, json)) = self.lookup(key) else {
                 return Ok(());
             };
-            let path = self.path.key(name);
-            let members = match json {
-                Json::Null => return Ok(()),
-                Json::Object(members) => members,
-                other => return Err(expected(&path, "an object", other)),
-            };
-            let mut out = BTreeMap::new();
-            for (k, item) in members {
-                let path = path.key(k);
-                let Some(map_key) = K::from_key(k) else {
-                    return Err(DecodeError::at(&path, format!("invalid map key {k:?}")));
-                };
-                if item.is_null() && !V::NULL_IS_VALUE {
-                    return Err(DecodeError::at(&path, "null is not allowed as a map value"));
-                }
-                out.insert(map_key, V::decode(item, &path, self.cx)?);
+            let map = read_map(json, &self.path.key(name), self.cx);
+            if let Some(map) = self.read(name, map) {
+                *slot = map;
             }
-            *slot = out;
             Ok(())
         }
 
-        /// Reads a oneof member into `slot` through the variant constructor `make`; a second
-        /// member that is not `null` is an error.
+        /// Reads a oneof member into `slot` through the variant constructor `make`. A second
+        /// member that is not `null` is an error (at the one that sorts second), reported by
+        /// [`finish`](Self::finish) once every member is known.
         pub fn oneof<T: JsonCodec, O: OneofCodec>(
             &mut self,
             key: &'static str,
             slot: &mut Option<O>,
             make: fn(T) -> O,
         ) -> Result<(), DecodeError> {
-            let Some((name, json)) = self.lookup(key)? else {
+            let Some((name, json)) = self.lookup(key) else {
                 return Ok(());
             };
             if json.is_null() && !T::NULL_IS_VALUE {
                 return Ok(());
             }
-            let path = self.path.key(name);
-            if let Some((_, other)) = self.oneofs.iter().find(|(oneof, _)| *oneof == O::NAME) {
-                return Err(DecodeError::at(
-                    &path,
-                    format!(
-                        "oneof {:?} already has the member {other:?}; set at most one of its \
-                         fields",
-                        O::NAME
-                    ),
-                ));
-            }
-            self.oneofs.push((O::NAME, key));
-            *slot = Some(make(T::decode(json, &path, self.cx)?));
+            let first = !self.oneofs.iter().any(|(oneof, _, _)| *oneof == O::NAME);
+            let error = match T::decode(json, &self.path.key(name), self.cx) {
+                Ok(value) => {
+                    if first {
+                        *slot = Some(make(value));
+                    }
+                    None
+                }
+                Err(e) => Some(e),
+            };
+            self.oneofs.push((O::NAME, name, error));
             Ok(())
         }
 
-        /// Reports the keys that no field claimed (an error in strict mode).
-        pub fn finish(self) -> Result<(), DecodeError> {
-            for ((key, _), used) in self.members.iter().zip(&self.used) {
-                if !used {
-                    self.cx.unknown_key(&self.path.key(key))?;
+        /// Reports the problem at the key that sorts first, if any (a value that does not
+        /// decode, two keys that set one field or oneof, an unknown key in strict mode), and
+        /// the keys that no field claimed.
+        pub fn finish(mut self) -> Result<(), DecodeError> {
+            // Oneofs: the member that sorts first is read, the second one is in error.
+            let mut members = std::mem::take(&mut self.oneofs);
+            members.sort_by(|a, b| a.1.encode_utf16().cmp(b.1.encode_utf16()));
+            let mut first_of: Vec<(&'static str, &'a str)> = Vec::new();
+            for (oneof, key, error) in members {
+                match first_of.iter().find(|(o, _)| *o == oneof) {
+                    None => {
+                        first_of.push((oneof, key));
+                        if let Some(error) = error {
+                            self.fail(key, error);
+                        }
+                    }
+                    Some(&(_, first)) => {
+                        let error = clash(self.path, first, key, "set the same oneof");
+                        self.fail(key, error);
+                    }
                 }
             }
-            Ok(())
+            // In UTF-16 key order, as every flyteplug codec reads an object.
+            let mut unknown: Vec<&'a str> = self
+                .members
+                .iter()
+                .zip(&self.used)
+                .filter(|(_, used)| !**used)
+                .map(|((key, _), _)| key.as_str())
+                .collect();
+            unknown.sort_by(|a, b| a.encode_utf16().cmp(b.encode_utf16()));
+            for key in unknown {
+                if let Err(e) = self.cx.unknown_key(&self.path.key(key)) {
+                    self.fail(key, e);
+                }
+            }
+            match self.error {
+                Some((_, error)) => Err(error),
+                None => Ok(()),
+            }
         }
+    }
+
+    /// A repeated field's value: an array (`null` is empty); a `null` element only where it is
+    /// a value.
+    fn read_list<T: JsonCodec>(
+        json: &Json,
+        path: &Path<'_>,
+        cx: &mut Context,
+    ) -> Result<Vec<T>, DecodeError> {
+        let items = match json {
+            Json::Null => return Ok(Vec::new()),
+            Json::Array(items) => items,
+            other => return Err(expected(path, "an array", other)),
+        };
+        let mut out = Vec::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            let path = path.index(i);
+            if item.is_null() && !T::NULL_IS_VALUE {
+                return Err(DecodeError::at(&path, "null is not allowed in a list"));
+            }
+            out.push(T::decode(item, &path, cx)?);
+        }
+        Ok(out)
+    }
+
+    /// A map field's value: an object (`null` is empty), its keys read in UTF-16 order.
+    fn read_map<K: MapKey, V: JsonCodec>(
+        json: &Json,
+        path: &Path<'_>,
+        cx: &mut Context,
+    ) -> Result<BTreeMap<K, V>, DecodeError> {
+        let members = match json {
+            Json::Null => return Ok(BTreeMap::new()),
+            Json::Object(members) => members,
+            other => return Err(expected(path, "an object", other)),
+        };
+        let mut sorted: Vec<&(String, Json)> = members.iter().collect();
+        sorted.sort_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
+        let mut out: BTreeMap<K, V> = BTreeMap::new();
+        for (k, item) in sorted {
+            let key_path = path.key(k);
+            let Some(map_key) = K::from_key(k) else {
+                return Err(DecodeError::at(&key_path, format!("invalid map key {k:?}")));
+            };
+            if out.contains_key(&map_key) {
+                // "-0" and "0": the error is at the key that sorts second.
+                let other = members
+                    .iter()
+                    .map(|(other, _)| other.as_str())
+                    .find(|other| *other != k && K::from_key(other).as_ref() == Some(&map_key))
+                    .unwrap_or_default();
+                return Err(clash(path, other, k, "name the same map key"));
+            }
+            if item.is_null() && !V::NULL_IS_VALUE {
+                return Err(DecodeError::at(
+                    &key_path,
+                    "null is not allowed as a map value",
+                ));
+            }
+            out.insert(map_key, V::decode(item, &key_path, cx)?);
+        }
+        Ok(out)
     }
 
     /// An enum value as JSON: its name, or its number when it has none.
@@ -3481,32 +3744,34 @@ pub mod codec {
             let Json::Object(members) = json else {
                 return Err(expected(path, "an object (google.protobuf.Any)", json));
             };
-            let mut type_url = None;
-            let mut fields = wkt::Struct::new();
-            for (key, value) in members {
-                let path = path.key(key);
-                if key == "@type" {
-                    match value {
-                        Json::String(url) if url.contains('/') => type_url = Some(url.clone()),
-                        Json::String(url) => {
-                            return Err(DecodeError::at(
-                                &path,
-                                format!("type URL {url:?} has no `/`"),
-                            ))
-                        }
-                        other => return Err(expected(&path, "a type URL string", other)),
-                    }
-                } else {
-                    fields.insert(key.clone(), json_to_value(value, &path)?);
+            // A missing or bad `@type` is an error at the Any's own path.
+            let type_url = match members.iter().find(|(key, _)| key == "@type") {
+                Some((_, Json::String(url))) if url.contains('/') => url.clone(),
+                Some((_, Json::String(url))) => {
+                    return Err(DecodeError::at(
+                        path,
+                        format!("the `@type` {url:?} has no `/`"),
+                    ))
                 }
+                Some((_, other)) => {
+                    return Err(expected(path, "an `@type` holding a type URL", other))
+                }
+                None => {
+                    return Err(DecodeError::at(
+                        path,
+                        "google.protobuf.Any needs an `@type` member",
+                    ))
+                }
+            };
+            // The other members in UTF-16 key order, as every flyteplug codec reads them.
+            let mut others: Vec<&(String, Json)> =
+                members.iter().filter(|(key, _)| key != "@type").collect();
+            others.sort_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
+            let mut fields = wkt::Struct::new();
+            for (key, value) in others {
+                fields.insert(key.clone(), json_to_value(value, &path.key(key))?);
             }
-            match type_url {
-                Some(type_url) => Ok(wkt::Any { type_url, fields }),
-                None => Err(DecodeError::at(
-                    path,
-                    "google.protobuf.Any needs an `@type` member",
-                )),
-            }
+            Ok(wkt::Any { type_url, fields })
         }
     }
 
@@ -3837,4 +4102,3 @@ pub mod codec {
         out
     }
 }
-

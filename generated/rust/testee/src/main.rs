@@ -10,10 +10,13 @@
 //! The conformance testee of the Rust target. It reads one request per line on stdin,
 //! `{"message": "<fully qualified name>", "input": <JSON>, "strict": <bool, optional>}`,
 //! decodes the input with the generated decoder, encodes it again, and answers each line with
-//! one line: `{"canonical": "<canonical JSON>"}` or `{"error": "<message>"}`.
+//! one line: `{"canonical": "<canonical JSON>"}` or `{"error": "<message>"}`. The input is
+//! decoded from its own JSON text, exactly as sent (so a key given twice in it is an error, as
+//! in any custom JSON text).
 
 use std::io::{BufRead, Write};
 
+use flyteplugins_spark::codec::json_members;
 use flyteplugins_spark::Json;
 
 fn main() {
@@ -52,29 +55,31 @@ fn respond(line: &[u8]) -> String {
 }
 
 fn handle(line: &[u8]) -> Result<String, String> {
-    let text = std::str::from_utf8(line).map_err(|e| format!("malformed request: {e}"))?;
-    let request = Json::parse(text).map_err(|e| format!("malformed request: {e}"))?;
-    let Json::Object(members) = request else {
-        return Err("malformed request: expected a JSON object".to_string());
-    };
+    let malformed = |e: &dyn std::fmt::Display| format!("malformed request: {e}");
+    let text = std::str::from_utf8(line).map_err(|e| malformed(&e))?;
+    let text = text.trim_end_matches(['\n', '\r']);
+    let members = json_members(text).map_err(|e| malformed(&e))?;
     let mut message = None;
     let mut input = None;
     let mut strict = false;
-    for (key, value) in &members {
-        match (key.as_str(), value) {
-            ("message", Json::String(name)) => message = Some(name.as_str()),
-            ("message", _) => return Err("malformed request: `message` is not a string".into()),
-            ("input", value) => input = Some(value.to_string()),
-            ("strict", Json::Bool(value)) => strict = *value,
-            ("strict", Json::Null) => {}
-            ("strict", _) => return Err("malformed request: `strict` is not a boolean".into()),
+    for (key, value) in members {
+        match key.as_str() {
+            "input" => input = Some(value),
+            "message" => match Json::parse(value).map_err(|e| malformed(&e))? {
+                Json::String(name) => message = Some(name),
+                _ => return Err("malformed request: `message` is not a string".into()),
+            },
+            "strict" => match Json::parse(value).map_err(|e| malformed(&e))? {
+                Json::Bool(value) => strict = value,
+                Json::Null => {}
+                _ => return Err("malformed request: `strict` is not a boolean".into()),
+            },
             _ => {}
         }
     }
     let message = message.ok_or("malformed request: no `message`")?;
     // A request without `input` asks for the default message, like a missing `custom`.
-    let input = input.unwrap_or_else(|| "null".to_string());
-    dispatch(message, &input, strict)
+    dispatch(&message, input.unwrap_or("null"), strict)
 }
 
 fn dispatch(message: &str, input: &str, strict: bool) -> Result<String, String> {

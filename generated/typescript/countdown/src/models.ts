@@ -69,7 +69,7 @@ function decodeCountdown(ctx: json.DecodeContext, v: unknown, path: string): Cou
   const o = json.expectObject(v, path);
   const m = new Countdown();
   const seen = new json.SeenFields();
-  for (const key of Object.keys(o)) {
+  for (const key of json.sortedKeys(o)) {
     const x = o[key];
     const p = json.child(path, key);
     switch (key) {

@@ -180,7 +180,7 @@ function decodeKitchenSink(ctx: json.DecodeContext, v: unknown, path: string): K
   const o = json.expectObject(v, path);
   const m = new KitchenSink();
   const seen = new json.SeenFields();
-  for (const key of Object.keys(o)) {
+  for (const key of json.sortedKeys(o)) {
     const x = o[key];
     const p = json.child(path, key);
     switch (key) {
@@ -377,7 +377,7 @@ function decodeAcmeCommonV1Config(
   const o = json.expectObject(v, path);
   const m = new AcmeCommonV1Config();
   const seen = new json.SeenFields();
-  for (const key of Object.keys(o)) {
+  for (const key of json.sortedKeys(o)) {
     const x = o[key];
     const p = json.child(path, key);
     switch (key) {
@@ -457,7 +457,7 @@ function decodeKeyValuePair(ctx: json.DecodeContext, v: unknown, path: string): 
   const o = json.expectObject(v, path);
   const m = new KeyValuePair();
   const seen = new json.SeenFields();
-  for (const key of Object.keys(o)) {
+  for (const key of json.sortedKeys(o)) {
     const x = o[key];
     const p = json.child(path, key);
     switch (key) {
@@ -532,7 +532,7 @@ function decodeConfig(ctx: json.DecodeContext, v: unknown, path: string): Config
   const o = json.expectObject(v, path);
   const m = new Config();
   const seen = new json.SeenFields();
-  for (const key of Object.keys(o)) {
+  for (const key of json.sortedKeys(o)) {
     const x = o[key];
     const p = json.child(path, key);
     switch (key) {
@@ -601,7 +601,7 @@ function decodeConfigInner(ctx: json.DecodeContext, v: unknown, path: string): C
   const o = json.expectObject(v, path);
   const m = new ConfigInner();
   const seen = new json.SeenFields();
-  for (const key of Object.keys(o)) {
+  for (const key of json.sortedKeys(o)) {
     const x = o[key];
     const p = json.child(path, key);
     switch (key) {
@@ -669,7 +669,7 @@ function decodeConfigInnerLeaf(ctx: json.DecodeContext, v: unknown, path: string
   const o = json.expectObject(v, path);
   const m = new ConfigInnerLeaf();
   const seen = new json.SeenFields();
-  for (const key of Object.keys(o)) {
+  for (const key of json.sortedKeys(o)) {
     const x = o[key];
     const p = json.child(path, key);
     switch (key) {
@@ -783,7 +783,7 @@ function decodeKeywords(ctx: json.DecodeContext, v: unknown, path: string): Keyw
   const o = json.expectObject(v, path);
   const m = new Keywords();
   const seen = new json.SeenFields();
-  for (const key of Object.keys(o)) {
+  for (const key of json.sortedKeys(o)) {
     const x = o[key];
     const p = json.child(path, key);
     switch (key) {
@@ -1001,7 +1001,7 @@ function decodeMaps(ctx: json.DecodeContext, v: unknown, path: string): Maps {
   const o = json.expectObject(v, path);
   const m = new Maps();
   const seen = new json.SeenFields();
-  for (const key of Object.keys(o)) {
+  for (const key of json.sortedKeys(o)) {
     const x = o[key];
     const p = json.child(path, key);
     switch (key) {
@@ -1249,7 +1249,7 @@ function decodeOptionals(ctx: json.DecodeContext, v: unknown, path: string): Opt
   const o = json.expectObject(v, path);
   const m = new Optionals();
   const seen = new json.SeenFields();
-  for (const key of Object.keys(o)) {
+  for (const key of json.sortedKeys(o)) {
     const x = o[key];
     const p = json.child(path, key);
     switch (key) {
@@ -1437,7 +1437,7 @@ function decodeRepeats(ctx: json.DecodeContext, v: unknown, path: string): Repea
   const o = json.expectObject(v, path);
   const m = new Repeats();
   const seen = new json.SeenFields();
-  for (const key of Object.keys(o)) {
+  for (const key of json.sortedKeys(o)) {
     const x = o[key];
     const p = json.child(path, key);
     switch (key) {
@@ -1654,7 +1654,7 @@ function decodeScalars(ctx: json.DecodeContext, v: unknown, path: string): Scala
   const o = json.expectObject(v, path);
   const m = new Scalars();
   const seen = new json.SeenFields();
-  for (const key of Object.keys(o)) {
+  for (const key of json.sortedKeys(o)) {
     const x = o[key];
     const p = json.child(path, key);
     switch (key) {
@@ -1837,7 +1837,7 @@ function decodeTreeNode(ctx: json.DecodeContext, v: unknown, path: string): Tree
   const o = json.expectObject(v, path);
   const m = new TreeNode();
   const seen = new json.SeenFields();
-  for (const key of Object.keys(o)) {
+  for (const key of json.sortedKeys(o)) {
     const x = o[key];
     const p = json.child(path, key);
     switch (key) {
@@ -2011,7 +2011,7 @@ function decodeWellKnown(ctx: json.DecodeContext, v: unknown, path: string): Wel
   const o = json.expectObject(v, path);
   const m = new WellKnown();
   const seen = new json.SeenFields();
-  for (const key of Object.keys(o)) {
+  for (const key of json.sortedKeys(o)) {
     const x = o[key];
     const p = json.child(path, key);
     switch (key) {

@@ -14,9 +14,13 @@
  * `options.strict` is set, and throws a `DecodeError` naming the JSON path of a bad value. 64-bit
  * integers are `bigint`; maps are `Map`s; a oneof is one optional property holding its `case` (the
  * member set) and `value`.
+ *
+ * `QueryTask` is a task of the plugin: its `taskTemplate()` builds the task's
+ * `flyteidl.core.TaskTemplate` (id, type, task type version, custom) as canonical proto3 JSON.
  */
 
 export * from "./models.js";
+export * from "./task.js";
 export {
   Any,
   DecodeError,

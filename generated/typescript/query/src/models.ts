@@ -123,7 +123,7 @@ function decodeQueryJob(ctx: json.DecodeContext, v: unknown, path: string): Quer
   const o = json.expectObject(v, path);
   const m = new QueryJob();
   const seen = new json.SeenFields();
-  for (const key of Object.keys(o)) {
+  for (const key of json.sortedKeys(o)) {
     const x = o[key];
     const p = json.child(path, key);
     switch (key) {
@@ -275,7 +275,7 @@ function decodeQueryParameter(ctx: json.DecodeContext, v: unknown, path: string)
   const o = json.expectObject(v, path);
   const m = new QueryParameter();
   const seen = new json.SeenFields();
-  for (const key of Object.keys(o)) {
+  for (const key of json.sortedKeys(o)) {
     const x = o[key];
     const p = json.child(path, key);
     switch (key) {

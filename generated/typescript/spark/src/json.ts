@@ -10,7 +10,8 @@
  * {@link ListValue}, {@link Duration}, {@link Timestamp}, {@link FieldMask}, {@link Any},
  * {@link Empty}, {@link DecodeOptions}, {@link DecodeError}, {@link EncodeError},
  * {@link Init}, {@link parseJson}, {@link JsonNumber} and {@link canonicalString}. Everything
- * else is used by the generated code and may change between flyteplug versions.
+ * else is used by the generated code (and the conformance testee) and may change between
+ * flyteplug versions.
  *
  * @packageDocumentation
  */
@@ -208,39 +209,99 @@ const NUMBER_RE = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$/;
 
 /**
  * Parses JSON text (RFC 8259) like `JSON.parse`, except that every number becomes a
- * {@link JsonNumber} holding its literal. A duplicate key keeps the last value.
+ * {@link JsonNumber} holding its literal, and that a key given twice in one object or a string
+ * (or key) with an unpaired surrogate is an error at its JSON path (the first in the text).
  *
- * @throws {@link DecodeError} at `(root)` for malformed text.
+ * @throws {@link DecodeError} at `(root)` for malformed text, at the path of a repeated key or
+ * of a string with an unpaired surrogate.
  */
 export function parseJson(text: string): unknown {
-  const parser = new JsonParser(text);
-  let value: unknown;
-  try {
-    parser.skipSpace();
-    value = parser.value();
-  } catch (e) {
-    if (e instanceof RangeError) {
-      throw new DecodeError("", "invalid JSON: nested too deeply");
-    }
-    throw e;
-  }
-  parser.skipSpace();
-  if (parser.pos < text.length) {
-    parser.fail("unexpected text after the JSON value");
-  }
+  const parser = new JsonParser(text, true);
+  const value = parser.run(() => parser.value());
+  parser.end();
   return value;
+}
+
+/**
+ * The members of the JSON object `text`, each value as its exact text (checked for syntax
+ * only). The conformance testee uses it to decode a request's `input` from its own text.
+ *
+ * @throws {@link DecodeError} at `(root)` for malformed text or text that is not an object.
+ */
+export function jsonMembers(text: string): [key: string, text: string][] {
+  const parser = new JsonParser(text, false);
+  const out: [string, string][] = [];
+  parser.run(() => {
+    parser.skipSpace();
+    if (text.charCodeAt(parser.pos) !== 0x7b) {
+      parser.fail("expected a JSON object");
+    }
+    parser.members((key) => {
+      const start = parser.pos;
+      parser.value();
+      out.push([key, text.slice(start, parser.pos)]);
+    });
+  });
+  parser.end();
+  return out;
 }
 
 class JsonParser {
   readonly text: string;
+  /** Report repeated keys and unpaired surrogates (else only the syntax is checked). */
+  readonly strict: boolean;
   pos = 0;
+  /** The keys and indexes leading to the value being read. */
+  private readonly path: (string | number)[] = [];
+  /** Whether the last string read holds a surrogate code unit. */
+  private surrogate = false;
 
-  constructor(text: string) {
+  constructor(text: string, strict: boolean) {
     this.text = text;
+    this.strict = strict;
+  }
+
+  /** Runs `read` from the first non-space character; too deep nesting is a DecodeError. */
+  run<T>(read: () => T): T {
+    try {
+      this.skipSpace();
+      return read();
+    } catch (e) {
+      if (e instanceof RangeError) {
+        throw new DecodeError("", "invalid JSON: nested too deeply");
+      }
+      throw e;
+    }
+  }
+
+  /** Checks that only whitespace follows. */
+  end(): void {
+    this.skipSpace();
+    if (this.pos < this.text.length) {
+      this.fail("unexpected text after the JSON value");
+    }
   }
 
   fail(reason: string): never {
     throw new DecodeError("", `invalid JSON at offset ${this.pos}: ${reason}`);
+  }
+
+  /** An error at the path of the current value (or of its member `key`). */
+  failAt(reason: string, key?: string): never {
+    let path = "";
+    for (const step of this.path) {
+      path = typeof step === "number" ? index(path, step) : child(path, step);
+    }
+    throw new DecodeError(key === undefined ? path : child(path, key), reason);
+  }
+
+  /** Reads a string (a key when `isKey`); in strict mode an unpaired surrogate is an error. */
+  checkedString(isKey: boolean): string {
+    const s = this.string();
+    if (this.strict && this.surrogate && LONE_SURROGATE_RE.test(s)) {
+      this.failAt("the string holds an unpaired surrogate", isKey ? s : undefined);
+    }
+    return s;
   }
 
   skipSpace(): void {
@@ -265,7 +326,7 @@ class JsonParser {
       case 0x5b: // [
         return this.array();
       case 0x22: // "
-        return this.string();
+        return this.checkedString(false);
       case 0x74: // t
         return this.word("true", true);
       case 0x66: // f
@@ -310,6 +371,7 @@ class JsonParser {
     let i = this.pos + 1;
     let out = "";
     let start = i;
+    this.surrogate = false;
     for (;;) {
       if (i >= t.length) {
         this.pos = i;
@@ -326,6 +388,9 @@ class JsonParser {
         this.fail("control character in string");
       }
       if (c !== 0x5c) {
+        if (c >= 0xd800 && c <= 0xdfff) {
+          this.surrogate = true;
+        }
         i++;
         continue;
       }
@@ -358,7 +423,11 @@ class JsonParser {
             this.pos = i;
             this.fail("invalid \\u escape");
           }
-          out += String.fromCharCode(parseInt(hex, 16));
+          const unit = parseInt(hex, 16);
+          if (unit >= 0xd800 && unit <= 0xdfff) {
+            this.surrogate = true;
+          }
+          out += String.fromCharCode(unit);
           i += 4;
           break;
         }
@@ -381,7 +450,9 @@ class JsonParser {
     }
     for (;;) {
       this.skipSpace();
+      this.path.push(out.length);
       out.push(this.value());
+      this.path.pop();
       this.skipSpace();
       const c = this.text.charCodeAt(this.pos);
       this.pos++;
@@ -397,30 +468,43 @@ class JsonParser {
 
   object(): { [key: string]: unknown } {
     const out: { [key: string]: unknown } = {};
+    this.members((key) => {
+      if (this.strict && Object.prototype.hasOwnProperty.call(out, key)) {
+        this.failAt("duplicate key", key);
+      }
+      this.path.push(key);
+      setOwn(out, key, this.value());
+      this.path.pop();
+    });
+    return out;
+  }
+
+  /** Reads the members of the object at `pos` (a `{`): `member` reads each value. */
+  members(member: (key: string) => void): void {
     this.pos++;
     this.skipSpace();
     if (this.text.charCodeAt(this.pos) === 0x7d) {
       this.pos++;
-      return out;
+      return;
     }
     for (;;) {
       this.skipSpace();
       if (this.text.charCodeAt(this.pos) !== 0x22) {
         this.fail("expected a string key");
       }
-      const key = this.string();
+      const key = this.checkedString(true);
       this.skipSpace();
       if (this.text.charCodeAt(this.pos) !== 0x3a) {
         this.fail("expected `:`");
       }
       this.pos++;
       this.skipSpace();
-      setOwn(out, key, this.value());
+      member(key);
       this.skipSpace();
       const c = this.text.charCodeAt(this.pos);
       this.pos++;
       if (c === 0x7d) {
-        return out;
+        return;
       }
       if (c !== 0x2c) {
         this.pos--;
@@ -611,6 +695,23 @@ export function decodeRoot<T>(
   }
 }
 
+/**
+ * The keys of a JSON object in UTF-16 code unit order, the order in which every flyteplug codec
+ * reads a message: of two keys that set one field or oneof, the one that sorts second is in
+ * error, whatever the input order.
+ */
+export function sortedKeys(o: { [key: string]: unknown }): string[] {
+  return Object.keys(o).sort();
+}
+
+/** The error for two keys of one object that set one slot: at the key that sorts second. */
+function clash(key: string, path: string, prev: string, what: string): DecodeError {
+  // `path` is the path of `key`; `prev` is a member of the same object.
+  const [first, second] = prev < key ? [prev, key] : [key, prev];
+  const at = second === key ? path : path.slice(0, path.length - key.length) + prev;
+  return new DecodeError(at, `${quote(first)} and ${quote(second)} ${what}`);
+}
+
 /** Tracks the fields and oneofs one JSON object has set. */
 export class SeenFields {
   private readonly fields = new Map<number, string>();
@@ -620,7 +721,7 @@ export class SeenFields {
   field(number: number, key: string, path: string): void {
     const prev = this.fields.get(number);
     if (prev !== undefined) {
-      throw new DecodeError(path, `the field is also given as ${quote(prev)}`);
+      throw clash(key, path, prev, "set the same field");
     }
     this.fields.set(number, key);
   }
@@ -629,7 +730,7 @@ export class SeenFields {
   oneof(name: string, key: string, path: string): void {
     const prev = this.oneofs.get(name);
     if (prev !== undefined) {
-      throw new DecodeError(path, `oneof \`${name}\` is already set by ${quote(prev)}`);
+      throw clash(key, path, prev, "set the same oneof");
     }
     this.oneofs.set(name, key);
   }
@@ -696,13 +797,21 @@ export function decodeMap<K, V>(
 ): Map<K, V> {
   const o = expectObject(v, path);
   const out = new Map<K, V>();
-  for (const key of Object.keys(o)) {
+  const texts = new Map<K, string>();
+  for (const key of sortedKeys(o)) {
     const p = child(path, key);
     const e = o[key];
+    const k = decodeKey(key, p);
+    const prev = texts.get(k);
+    if (prev !== undefined) {
+      // "-0" and "0": the error is at the key that sorts second.
+      throw clash(key, p, prev, "name the same map key");
+    }
+    texts.set(k, key);
     if (e === null && !nullable) {
       throw new DecodeError(p, "null is not allowed as a map value");
     }
-    out.set(decodeKey(key, p), decode(e, p));
+    out.set(k, decode(e, p));
   }
   return out;
 }
@@ -1271,15 +1380,16 @@ export class EnumType {
 // Well-known types
 // ---------------------------------------------------------------------------------------------
 
-/** `google.protobuf.NullValue`: `null`, `"NULL_VALUE"` or `0`. */
+/**
+ * `google.protobuf.NullValue`: `null`, `"NULL_VALUE"` or an integral number in int32 range
+ * (enums are open); each is the one value, which prints `null`.
+ */
 export function decodeNullValue(v: unknown, path: string): null {
   if (v === null || v === "NULL_VALUE") {
     return null;
   }
-  if (
-    (typeof v === "number" || typeof v === "bigint" || isJsonNumber(v)) &&
-    decodeInt32(v, path) === 0
-  ) {
+  if (typeof v === "number" || typeof v === "bigint" || isJsonNumber(v)) {
+    decodeInt32(v, path);
     return null;
   }
   throw new DecodeError(path, "expected null (google.protobuf.NullValue)");
@@ -1501,11 +1611,32 @@ export function decodeValue(v: unknown, path: string): Value {
 
 /** `google.protobuf.Struct`: a JSON object. */
 export function decodeStruct(v: unknown, path: string): Struct {
-  const o = expectObject(v, path);
+  return decodeMembers(expectObject(v, path), path, () => true);
+}
+
+/**
+ * The members of `o` that `keep` keeps, decoded as JSON values: read in UTF-16 key order, as
+ * every flyteplug codec reads an object (so the first bad member is the same in all), and
+ * returned in the input's order.
+ */
+function decodeMembers(
+  o: { [key: string]: unknown },
+  path: string,
+  keep: (key: string) => boolean,
+): Struct {
+  const decoded = new Map<string, Value>();
+  for (const key of sortedKeys(o)) {
+    if (keep(key)) {
+      const p = child(path, key);
+      decoded.set(decodeString(key, p), decodeValue(o[key], p));
+    }
+  }
   const out: Struct = {};
   for (const key of Object.keys(o)) {
-    const p = child(path, key);
-    setOwn(out, decodeString(key, p), decodeValue(o[key], p));
+    const value = decoded.get(key);
+    if (value !== undefined) {
+      setOwn(out, key, value);
+    }
   }
   return out;
 }
@@ -1568,21 +1699,15 @@ export function encodeListValue(l: ListValue, path: string): JsonValue[] {
 export function decodeAny(v: unknown, path: string): Any {
   const o = expectObject(v, path);
   const typeUrl: unknown = o["@type"];
-  if (!Object.prototype.hasOwnProperty.call(o, "@type") || typeUrl === null) {
+  // A missing or bad `@type` is an error at the Any's own path.
+  if (!Object.prototype.hasOwnProperty.call(o, "@type")) {
     throw new DecodeError(path, "google.protobuf.Any needs an `@type`");
   }
-  const typePath = child(path, "@type");
   if (typeof typeUrl !== "string" || !typeUrl.includes("/")) {
-    throw new DecodeError(typePath, "`@type` must be a type URL string holding a `/`");
+    throw new DecodeError(path, "`@type` must be a type URL string holding a `/`");
   }
-  const fields: Struct = {};
-  for (const key of Object.keys(o)) {
-    if (key !== "@type") {
-      const p = child(path, key);
-      setOwn(fields, decodeString(key, p), decodeValue(o[key], p));
-    }
-  }
-  return new Any({ typeUrl: decodeString(typeUrl, typePath), fields });
+  const fields = decodeMembers(o, path, (key) => key !== "@type");
+  return new Any({ typeUrl: decodeString(typeUrl, child(path, "@type")), fields });
 }
 
 /** `google.protobuf.Any` as JSON. */
@@ -1601,7 +1726,7 @@ export function encodeAny(a: Any, path: string): JsonObject {
 /** `google.protobuf.Empty`: an object; its keys are unknown keys. */
 export function decodeEmpty(ctx: DecodeContext, v: unknown, path: string): Empty {
   const o = expectObject(v, path);
-  for (const key of Object.keys(o)) {
+  for (const key of sortedKeys(o)) {
     ctx.unknownKey(child(path, key));
   }
   return new Empty();

@@ -150,7 +150,7 @@ function decodeSparkJob(ctx: json.DecodeContext, v: unknown, path: string): Spar
   const o = json.expectObject(v, path);
   const m = new SparkJob();
   const seen = new json.SeenFields();
-  for (const key of Object.keys(o)) {
+  for (const key of json.sortedKeys(o)) {
     const x = o[key];
     const p = json.child(path, key);
     switch (key) {
@@ -307,7 +307,7 @@ function decodeResources(ctx: json.DecodeContext, v: unknown, path: string): Res
   const o = json.expectObject(v, path);
   const m = new Resources();
   const seen = new json.SeenFields();
-  for (const key of Object.keys(o)) {
+  for (const key of json.sortedKeys(o)) {
     const x = o[key];
     const p = json.child(path, key);
     switch (key) {
@@ -401,7 +401,7 @@ function decodeSparkJobPodSpec(ctx: json.DecodeContext, v: unknown, path: string
   const o = json.expectObject(v, path);
   const m = new SparkJobPodSpec();
   const seen = new json.SeenFields();
-  for (const key of Object.keys(o)) {
+  for (const key of json.sortedKeys(o)) {
     const x = o[key];
     const p = json.child(path, key);
     switch (key) {

@@ -11,20 +11,21 @@
  * The conformance testee of the generated TypeScript packages. It reads JSON Lines requests on
  * stdin, `{"message": "<full name>", "input": <JSON>, "strict": <bool, optional>}`, decodes
  * `input` with the generated decoder, encodes it again and answers each line with one line:
- * `{"canonical": "<canonical JSON>"}` or `{"error": "<message>"}`.
+ * `{"canonical": "<canonical JSON>"}` or `{"error": "<message>"}`. The input is decoded from its
+ * own JSON text, exactly as sent (so a key given twice in it is an error, as in any custom JSON).
  *
  * Build it with `tsc -p typescript/testee` and run `node dist/testee/src/testee.js` (or use
  * `flyteplug testee --target typescript`). It uses no Node.js type definitions.
  */
 
-import { parseJson } from "../../spark/src/json.js";
+import { jsonMembers, parseJson } from "../../spark/src/json.js";
 import * as sparkModels from "../../spark/src/models.js";
 import * as queryModels from "../../query/src/models.js";
 import * as countdownModels from "../../countdown/src/models.js";
 import * as kitchenSinkModels from "../../kitchen-sink/src/models.js";
 
-/** Decodes `input` as one message and returns its canonical JSON. */
-type Handler = (input: unknown, strict: boolean) => string;
+/** Decodes the JSON text `input` as one message and returns its canonical JSON. */
+type Handler = (input: string, strict: boolean) => string;
 
 /** What the testee needs of a generated message class. */
 interface MessageClass {
@@ -79,20 +80,21 @@ function error(message: string): string {
 
 /** The answer line to one request line. */
 export function answer(line: string): string {
-  let request: unknown;
+  let members: Map<string, string>;
+  let message: unknown;
+  let strict: unknown;
   try {
-    request = parseJson(line);
+    members = new Map(jsonMembers(line));
+    const read = (key: string): unknown => {
+      const text = members.get(key);
+      return text === undefined ? undefined : parseJson(text);
+    };
+    message = read("message");
+    strict = read("strict");
   } catch (e) {
     return error(`malformed request: ${messageOf(e)}`);
   }
-  if (typeof request !== "object" || request === null || Array.isArray(request)) {
-    return error("malformed request: expected a JSON object");
-  }
-  const { message, input, strict } = request as {
-    message?: unknown;
-    input?: unknown;
-    strict?: unknown;
-  };
+  const input = members.get("input") ?? "null";
   if (typeof message !== "string") {
     return error("malformed request: `message` must be a string");
   }
@@ -102,9 +104,6 @@ export function answer(line: string): string {
   const handler = handlers.get(message);
   if (handler === undefined) {
     return error(`unknown message ${message}`);
-  }
-  if (typeof input === "string") {
-    return error("(root): expected an object, got string");
   }
   try {
     return JSON.stringify({ canonical: handler(input, strict === true) });

@@ -9,6 +9,10 @@ The ``countdown`` Flyte plugin's configuration, ``TaskTemplate.custom``: the mes
 ``Countdown(...).to_custom()`` gives the JSON object, ``.to_custom_json()`` its
 canonical text, and ``Countdown.from_custom(value)`` decodes a dict or JSON text
 (``DecodeError`` names the JSON path of a bad value).
+
+The flytekit task, ``@task(task_config=Countdown(...))``, is in ``flytekitplugins.countdown.task``
+(which needs flytekit; flytekit loads it through the package's entry point). The models
+import without flytekit.
 """
 
 from ._json import (

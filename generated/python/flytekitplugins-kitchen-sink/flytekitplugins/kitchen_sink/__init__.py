@@ -11,6 +11,10 @@ The ``kitchen-sink`` Flyte plugin's configuration, ``TaskTemplate.custom``: the 
 ``KitchenSink(...).to_custom()`` gives the JSON object, ``.to_custom_json()`` its
 canonical text, and ``KitchenSink.from_custom(value)`` decodes a dict or JSON text
 (``DecodeError`` names the JSON path of a bad value).
+
+The flytekit task, ``@task(task_config=KitchenSink(...))``, is in ``flytekitplugins.kitchen_sink.task``
+(which needs flytekit; flytekit loads it through the package's entry point). The models
+import without flytekit.
 """
 
 from ._json import (

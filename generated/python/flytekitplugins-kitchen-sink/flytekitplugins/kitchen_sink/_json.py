@@ -256,8 +256,9 @@ def _decimal_to_f32(value: Decimal) -> float | None:
 def _shortest_f32(value: float) -> float:
     """The double of the shortest decimal that rounds to float32 ``value`` (finite).
 
-    Among decimals of that length the one nearest to ``value`` wins, as in ECMAScript's
-    ``Number.prototype.toString`` for doubles.
+    Among decimals of that length the one nearest to ``value`` wins, and of two equally
+    near the one with the even last digit, as in ECMAScript's ``Number.prototype.toString``
+    for doubles.
     """
     if value == 0:
         return value
@@ -266,12 +267,14 @@ def _shortest_f32(value: float) -> float:
         nearest = Decimal(f"{value:.{digits - 1}e}")
         unit = Decimal(1).scaleb(nearest.adjusted() - digits + 1)
         best: Decimal | None = None
-        for candidate in (nearest, nearest - unit, nearest + unit):
-            if _decimal_to_f32(candidate) == value and (
-                best is None
-                or abs(Fraction(candidate) - exact) < abs(Fraction(best) - exact)
-            ):
-                best = candidate
+        best_error = Fraction(0)
+        for candidate in (nearest - unit, nearest, nearest + unit):
+            if _decimal_to_f32(candidate) != value:
+                continue
+            error = abs(Fraction(candidate) - exact)
+            even = int(candidate.scaleb(-unit.adjusted())) % 2 == 0
+            if best is None or error < best_error or (error == best_error and even):
+                best, best_error = candidate, error
         if best is not None:
             return float(best)
     return value
@@ -393,22 +396,88 @@ def _parse_int(text: str) -> int | Decimal:
     return int(text)
 
 
+class _Repeated(dict[str, Any]):
+    """A JSON object with a repeated key, as parsed: ``pairs`` keeps every member in order."""
+
+    __slots__ = ("pairs",)
+
+    pairs: list[tuple[str, Any]]
+
+
+# Where an unpaired surrogate may hide in JSON text: a \uD800-\uDFFF escape or a raw one.
+_SURROGATE_HINT = re.compile(r"\\u[dD][89a-fA-F]|[\ud800-\udfff]")
+
+
 def loads(text: str | bytes) -> Any:
     """Parses JSON text without losing precision.
 
     Integers become exact ``int`` and other numbers ``decimal.Decimal`` (so is ``-0``);
-    ``NaN`` and ``Infinity`` literals are rejected. Raises :class:`DecodeError` at
-    ``(root)``.
+    ``NaN`` and ``Infinity`` literals are rejected. Malformed text is an error at ``(root)``;
+    a repeated key in one object, or a string (or key) with an unpaired surrogate, is an
+    error at its JSON path (the first one in the text).
+
+    Raises:
+        DecodeError: the text is not valid JSON, or holds a repeated key or a lone surrogate.
     """
+    if isinstance(text, (bytes, bytearray)):
+        try:
+            text = bytes(text).decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise DecodeError(ROOT, f"invalid UTF-8: {error}") from None
+    repeated = False
+
+    def object_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        nonlocal repeated
+        obj = dict(pairs)
+        if len(obj) == len(pairs):
+            return obj
+        repeated = True
+        marked = _Repeated(obj)
+        marked.pairs = pairs
+        return marked
+
     try:
-        return json.loads(
+        value = json.loads(
             text,
+            object_pairs_hook=object_pairs,
             parse_float=Decimal,
             parse_int=_parse_int,
             parse_constant=_reject_constant,
         )
     except (ValueError, RecursionError) as error:
         raise DecodeError(ROOT, f"invalid JSON: {error}") from None
+    surrogates = _SURROGATE_HINT.search(text) is not None
+    if repeated or surrogates:
+        _check_parsed(value, surrogates)
+    return value
+
+
+def _check_parsed(value: Any, surrogates: bool) -> None:
+    """Raises at the first repeated key (and, with ``surrogates``, the first string or key
+    with an unpaired surrogate) of a parsed document, in text order."""
+    # A stack of (is_key, keys seen in the object, value or key, path), last item first.
+    todo: list[tuple[bool, set[str], Any, str]] = [(False, set(), value, ROOT)]
+    while todo:
+        is_key, seen, item, path = todo.pop()
+        if is_key:
+            here = _key_path(path, item)
+            if item in seen:
+                raise DecodeError(here, "duplicate key")
+            seen.add(item)
+            if surrogates:
+                _check_text(item, here, DecodeError)
+        elif isinstance(item, str):
+            if surrogates:
+                _check_text(item, path, DecodeError)
+        elif isinstance(item, dict):
+            pairs = item.pairs if isinstance(item, _Repeated) else list(item.items())
+            keys: set[str] = set()
+            for key, member in reversed(pairs):
+                todo.append((False, keys, member, _key_path(path, key)))
+                todo.append((True, keys, key, path))
+        elif isinstance(item, list):
+            for index in range(len(item) - 1, -1, -1):
+                todo.append((False, seen, item[index], _index_path(path, index)))
 
 
 # --- Paths and errors -------------------------------------------------------------------
@@ -419,7 +488,7 @@ def _key_path(path: str, key: str) -> str:
 
 
 def _index_path(path: str, index: int) -> str:
-    return f"{path}[{index}]"
+    return f"[{index}]" if path == ROOT else f"{path}[{index}]"
 
 
 def _json_type(value: object) -> str:
@@ -449,7 +518,7 @@ def _check_text(text: str, path: str, error: type[_PathError]) -> str:
         try:
             text.encode("utf-8")
         except UnicodeEncodeError:
-            raise error(path, "invalid Unicode: a lone surrogate") from None
+            raise error(path, "the string holds an unpaired surrogate") from None
     return text
 
 
@@ -782,15 +851,22 @@ class _Enum(Kind):
 
 
 class _NullValue(_Enum):
+    """``NullValue``: ``null``, ``"NULL_VALUE"`` or any int32 number (enums are open) all
+    read as ``NULL_VALUE``, which always prints ``null``; an implicit-presence field of this
+    type is never written."""
+
     null_value = True
 
     def encode(self, value: object, path: str) -> None:
         super().encode(value, path)
 
     def decode(self, value: object, path: str, ctx: _Context) -> int:
-        if value is None or value is JSON_NULL:
-            return NullValue.NULL_VALUE
-        return super().decode(value, path, ctx)
+        if value is not None and value is not JSON_NULL:
+            super().decode(value, path, ctx)
+        return NullValue.NULL_VALUE
+
+    def is_zero(self, value: object) -> bool:
+        return True
 
 
 def _encode_json(value: object, path: str) -> Any:
@@ -860,13 +936,15 @@ def _decode_json(value: object, path: str) -> Any:
             for index, item in enumerate(value)
         ]
     if isinstance(value, Mapping):
-        result: dict[str, Any] = {}
-        for key, item in value.items():
+        for key in value:
             if not isinstance(key, str):
                 raise DecodeError(path, f"object key {key!r} is not a string")
+        result: dict[str, Any] = {}
+        # Keys in UTF-16 order, as every flyteplug codec reads an object.
+        for key in sorted(value, key=_utf16_key):
             here = _key_path(path, _check_text(key, path, DecodeError))
-            result[key] = _decode_json(item, here)
-        return result
+            result[key] = _decode_json(value[key], here)
+        return {key: result[key] for key in value}
     raise DecodeError(path, f"{type(value).__name__} is not a JSON value")
 
 
@@ -913,23 +991,26 @@ class _Any(Kind):
     name = 'a dict with "@type" (Any)'
 
     @staticmethod
-    def _type_url(value: Mapping[Any, Any], path: str, error: type[_PathError]) -> None:
+    def _type_url(
+        value: Mapping[Any, Any], path: str, error: type[_PathError], bad_at: str
+    ) -> None:
         if "@type" not in value:
             raise error(path, 'an Any needs a "@type"')
         type_url = value["@type"]
         if not isinstance(type_url, str) or "/" not in type_url:
-            raise error(_key_path(path, "@type"), 'expected a type URL holding a "/"')
+            raise error(bad_at, 'expected a "@type" holding a type URL with a "/"')
 
     def encode(self, value: object, path: str) -> Any:
         if not isinstance(value, Mapping):
             self._expected(value, path)
-        self._type_url(value, path, EncodeError)
+        self._type_url(value, path, EncodeError, _key_path(path, "@type"))
         return _encode_json(value, path)
 
     def decode(self, value: object, path: str, ctx: _Context) -> Any:
         if not isinstance(value, Mapping):
             raise DecodeError(path, f"expected an object, got {_json_type(value)}")
-        self._type_url(value, path, DecodeError)
+        # A missing or bad @type is an error at the Any's own path.
+        self._type_url(value, path, DecodeError, path)
         return _decode_json(value, path)
 
 
@@ -944,8 +1025,8 @@ class _Empty(Kind):
     def decode(self, value: object, path: str, ctx: _Context) -> Empty:
         if not isinstance(value, Mapping):
             raise DecodeError(path, f"expected an object, got {_json_type(value)}")
-        for key in value:
-            ctx.unknown_key(_key_path(path, str(key)))
+        for key in sorted((str(key) for key in value), key=_utf16_key):
+            ctx.unknown_key(_key_path(path, key))
         return Empty()
 
 
@@ -1236,11 +1317,23 @@ class Field:
             if not isinstance(value, Mapping):
                 raise DecodeError(path, f"expected an object, got {_json_type(value)}")
             result: dict[Any, Any] = {}
-            for key, item in value.items():
-                here = _key_path(path, str(key))
-                native = self.key.decode_key(str(key), here)
-                if native in result:
-                    raise DecodeError(here, "duplicate map key")
+            texts: dict[Any, str] = {}
+            # Keys in UTF-16 order, as every flyteplug codec reads an object.
+            for key, item in sorted(
+                value.items(), key=lambda kv: _utf16_key(str(kv[0]))
+            ):
+                text = str(key)
+                here = _key_path(path, text)
+                native = self.key.decode_key(text, here)
+                other = texts.get(native)
+                if other is not None:
+                    # "-0" and "0": the error is at the key that sorts second.
+                    first, second = sorted((other, text), key=_utf16_key)
+                    raise DecodeError(
+                        _key_path(path, second),
+                        f"{_quote(first)} and {_quote(second)} name the same map key",
+                    )
+                texts[native] = text
                 if (item is None or item is JSON_NULL) and not kind.null_value:
                     raise DecodeError(here, "null is not allowed as a map value")
                 result[native] = kind.decode(item, here, ctx)
@@ -1345,9 +1438,15 @@ def _decode_message(
     values: dict[str, Any] = {}
     given: dict[str, str] = {}
     members: dict[str, str] = {}
-    for key, item in value.items():
+    keys = list(value)
+    for key in keys:
         if not isinstance(key, str):
             raise DecodeError(path, f"object key {key!r} is not a string")
+    # Keys in UTF-16 order, as every flyteplug codec reads them: of two keys that set one
+    # field or oneof, the one that sorts second is in error, whatever the input order.
+    keys.sort(key=None if all(key.isascii() for key in keys) else _utf16_key)
+    for key in keys:
+        item = value[key]
         here = _key_path(path, key)
         field = spec.by_key.get(key)
         if field is None:
@@ -1356,8 +1455,7 @@ def _decode_message(
         previous = given.get(field.attr)
         if previous is not None:
             raise DecodeError(
-                here,
-                f"field {field.proto_name!r} is given twice: {previous!r}, {key!r}",
+                here, f"{_quote(previous)} and {_quote(key)} set the same field"
             )
         given[field.attr] = key
         is_null = item is None or item is JSON_NULL
@@ -1369,7 +1467,7 @@ def _decode_message(
             other = members.get(field.oneof)
             if other is not None:
                 raise DecodeError(
-                    here, f"oneof {field.oneof!r} already has a member: {other!r}"
+                    here, f"{_quote(other)} and {_quote(key)} set the same oneof"
                 )
             members[field.oneof] = key
         values[field.attr] = field.decode(item, here, ctx)
@@ -1460,12 +1558,12 @@ def decode(
         raise DecodeError(ROOT, "the value is nested too deeply") from None
 
 
-def well_known_codec(full_name: str) -> Callable[[object, bool], str]:
-    """Decodes a JSON value as a well-known message and encodes it canonically (testees)."""
+def well_known_codec(full_name: str) -> Callable[[str, bool], str]:
+    """Decodes JSON text as a well-known message and encodes it canonically (testees)."""
     kind = _WELL_KNOWN[full_name]
 
-    def run(value: object, strict: bool) -> str:
-        decoded = kind.decode(value, ROOT, _Context(strict, None))
+    def run(text: str, strict: bool) -> str:
+        decoded = kind.decode(loads(text), ROOT, _Context(strict, None))
         return canonical(kind.encode(decoded, ROOT))
 
     return run

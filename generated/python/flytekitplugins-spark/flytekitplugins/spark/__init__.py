@@ -11,6 +11,10 @@ The ``spark`` Flyte plugin's configuration, ``TaskTemplate.custom``: the message
 ``SparkJob(...).to_custom()`` gives the JSON object, ``.to_custom_json()`` its
 canonical text, and ``SparkJob.from_custom(value)`` decodes a dict or JSON text
 (``DecodeError`` names the JSON path of a bad value).
+
+The flytekit task, ``@task(task_config=SparkJob(...))``, is in ``flytekitplugins.spark.task``
+(which needs flytekit; flytekit loads it through the package's entry point). The models
+import without flytekit.
 """
 
 from ._json import (
