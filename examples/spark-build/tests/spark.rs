@@ -124,7 +124,10 @@ fn errors_carry_the_json_path() {
     // Two spellings of one field: the error is at the key that sorts second by UTF-16 code
     // units ('_' > 'C'), naming the other one (docs/json-contract.md, "Decoding").
     assert_eq!(err.path(), "main_class");
-    assert!(err.to_string().contains("\"mainClass\" and \"main_class\""), "{err}");
+    assert!(
+        err.to_string().contains("\"mainClass\" and \"main_class\""),
+        "{err}"
+    );
     let err = SparkJob::from_custom_str("[1]").unwrap_err();
     assert_eq!(err.to_string(), "(root): expected an object, got array");
 }
