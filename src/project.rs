@@ -174,15 +174,23 @@ impl Builder {
         self
     }
 
-    /// Writes `<rust_lib>.rs` (for example `flyteplugins_spark.rs`) per plugin into the output
-    /// folder: the models and codec as one module body for `include!`. Returns the paths.
-    pub fn generate_rust(self) -> Result<Vec<PathBuf>> {
-        let out_dir = match &self.out_dir {
-            Some(d) => d.clone(),
-            None => PathBuf::from(std::env::var_os("OUT_DIR").ok_or_else(|| {
-                Error::msg("OUT_DIR is not set: call generate_rust from build.rs or set out_dir")
-            })?),
-        };
+    /// `out_dir`, else `$OUT_DIR`; `caller` names the method in the error.
+    fn output_folder(&self, caller: &str) -> Result<PathBuf> {
+        match &self.out_dir {
+            Some(d) => Ok(d.clone()),
+            None => std::env::var_os("OUT_DIR")
+                .map(PathBuf::from)
+                .ok_or_else(|| {
+                    Error::msg(format!(
+                        "OUT_DIR is not set: call {caller} from build.rs or set out_dir"
+                    ))
+                }),
+        }
+    }
+
+    /// The plugins named with [`plugin`](Builder::plugin) (all when none is named), in
+    /// manifest order; an unknown name is an error listing the known ones.
+    fn selected(&self) -> Result<Vec<&ir::Plugin>> {
         let ir = &self.project.ir;
         for name in &self.plugins {
             if !ir.plugins.iter().any(|p| &p.name == name) {
@@ -194,20 +202,35 @@ impl Builder {
                 )));
             }
         }
-        let ctx = self.project.context();
-        let mut files = Vec::new();
-        for plugin in &ir.plugins {
-            if self.plugins.is_empty() || self.plugins.contains(&plugin.name) {
-                files.push(targets::rust::module_file(&ctx, plugin)?);
-            }
-        }
-        output::write_files(&out_dir, &files)?;
+        Ok(ir
+            .plugins
+            .iter()
+            .filter(|p| self.plugins.is_empty() || self.plugins.contains(&p.name))
+            .collect())
+    }
+
+    /// `cargo:rerun-if-changed` for the manifest and every `.proto` loaded, when enabled.
+    fn print_rerun_directives(&self) {
         if self.cargo_directives {
             println!("cargo:rerun-if-changed={}", self.manifest_path.display());
             for f in self.project.source_files() {
                 println!("cargo:rerun-if-changed={}", f.display());
             }
         }
+    }
+
+    /// Writes `<rust_lib>.rs` (for example `flyteplugins_spark.rs`) per plugin into the output
+    /// folder: the models and codec as one module body for `include!`. Returns the paths.
+    pub fn generate_rust(self) -> Result<Vec<PathBuf>> {
+        let out_dir = self.output_folder("generate_rust")?;
+        let selected = self.selected()?;
+        let ctx = self.project.context();
+        let mut files = Vec::new();
+        for plugin in &selected {
+            files.push(targets::rust::module_file(&ctx, plugin)?);
+        }
+        output::write_files(&out_dir, &files)?;
+        self.print_rerun_directives();
         Ok(files.iter().map(|f| out_dir.join(&f.path)).collect())
     }
 
@@ -246,28 +269,8 @@ impl Builder {
     /// // pub mod generated { include!(concat!(env!("OUT_DIR"), "/flyteplugins_countdown.backend.rs")); }
     /// ```
     pub fn generate_backend(self) -> Result<Vec<PathBuf>> {
-        let out_dir = match &self.out_dir {
-            Some(d) => d.clone(),
-            None => PathBuf::from(std::env::var_os("OUT_DIR").ok_or_else(|| {
-                Error::msg("OUT_DIR is not set: call generate_backend from build.rs or set out_dir")
-            })?),
-        };
-        let ir = &self.project.ir;
-        for name in &self.plugins {
-            if !ir.plugins.iter().any(|p| &p.name == name) {
-                let known: Vec<&str> = ir.plugins.iter().map(|p| p.name.as_str()).collect();
-                return Err(Error::msg(format!(
-                    "{}: no plugin named `{name}` (plugins: {})",
-                    self.manifest_path.display(),
-                    known.join(", ")
-                )));
-            }
-        }
-        let selected: Vec<&ir::Plugin> = ir
-            .plugins
-            .iter()
-            .filter(|p| self.plugins.is_empty() || self.plugins.contains(&p.name))
-            .collect();
+        let out_dir = self.output_folder("generate_backend")?;
+        let selected = self.selected()?;
         let ctx = self.project.context();
         let mut files = Vec::new();
         for plugin in &selected {
@@ -301,11 +304,8 @@ impl Builder {
             targets::rust::backend::write_if_absent(&path, &file.contents)?;
             written.push(path);
         }
+        self.print_rerun_directives();
         if self.cargo_directives {
-            println!("cargo:rerun-if-changed={}", self.manifest_path.display());
-            for f in self.project.source_files() {
-                println!("cargo:rerun-if-changed={}", f.display());
-            }
             if let Some(path) = &self.scaffold {
                 // A deleted scaffold comes back on the next build.
                 println!("cargo:rerun-if-changed={}", path.display());
