@@ -241,10 +241,9 @@ fn conformance(
     let cases = match vectors {
         Some(path) => conformance::read_vectors(path)?,
         None => project
-            .ir
-            .plugins
+            .vectors()
             .iter()
-            .flat_map(conformance::plugin_vectors)
+            .flat_map(|v| v.cases.iter().cloned())
             .collect(),
     };
     let report = conformance::run(project, &targets, &cases)?;

@@ -1,8 +1,9 @@
 //! One engine behind every front end: manifest → load → IR → targets → output plan.
 
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
-use crate::conformance;
+use crate::conformance::PluginVectors;
 use crate::error::{Error, Result};
 use crate::ir::{self, Ir};
 use crate::load::{self, Loaded};
@@ -20,6 +21,8 @@ pub struct Project {
     /// The IR.
     pub ir: Ir,
     renderer: Renderer,
+    /// The conformance vectors of each plugin (in `ir.plugins` order), derived on first use.
+    vectors: OnceLock<Vec<PluginVectors>>,
 }
 
 impl Project {
@@ -39,27 +42,24 @@ impl Project {
             loaded,
             ir,
             renderer,
+            vectors: OnceLock::new(),
         })
     }
 
     /// Every file of the manifest's targets, plus the conformance vectors of every plugin
     /// (`vectors/<plugin>.json`), in memory.
     pub fn emit(&self) -> Result<Vec<OutFile>> {
-        let ctx = Context {
-            ir: &self.ir,
-            manifest: &self.manifest,
-            renderer: &self.renderer,
-        };
+        let ctx = self.context();
         let mut files = Vec::new();
         for name in &self.manifest.targets {
             let target = targets::by_name(name)
                 .ok_or_else(|| Error::msg(format!("unknown target `{name}`")))?;
             files.extend(target.emit(&ctx)?);
         }
-        for plugin in &self.ir.plugins {
+        for (plugin, vectors) in self.ir.plugins.iter().zip(self.vectors()) {
             files.push(OutFile::generated(
                 format!("vectors/{}.json", plugin.name),
-                conformance::vectors_json(plugin),
+                vectors.json.clone(),
             ));
         }
         Ok(files)
@@ -112,12 +112,19 @@ impl Project {
         &self.renderer
     }
 
+    /// The conformance vectors of each plugin, in `ir.plugins` order.
+    pub fn vectors(&self) -> &[PluginVectors] {
+        self.vectors
+            .get_or_init(|| self.ir.plugins.iter().map(PluginVectors::new).collect())
+    }
+
     /// The rendering context for targets.
     pub fn context(&self) -> Context<'_> {
         Context {
             ir: &self.ir,
             manifest: &self.manifest,
             renderer: &self.renderer,
+            vectors: self.vectors(),
         }
     }
 }

@@ -31,6 +31,7 @@
 //! carry `"strict": true`.
 
 pub mod json;
+pub mod literal;
 mod runner;
 mod vectors;
 
@@ -68,13 +69,31 @@ pub enum Expect {
     Error(String),
 }
 
+/// The vectors of one plugin: its cases and the vectors file that holds them.
+#[derive(Debug, Clone)]
+pub struct PluginVectors {
+    /// The cases.
+    pub cases: Vec<Case>,
+    /// The vectors file: deterministic, pretty-printed, ending in a newline.
+    pub json: String,
+}
+
+impl PluginVectors {
+    /// Derives the cases of `plugin` and prints them.
+    pub fn new(plugin: &Plugin) -> PluginVectors {
+        let cases = plugin_vectors(plugin);
+        let json = vectors_json(plugin, &cases);
+        PluginVectors { cases, json }
+    }
+}
+
 /// The vectors file of one plugin: deterministic, pretty-printed, ending in a newline.
-pub fn vectors_json(plugin: &Plugin) -> String {
+pub fn vectors_json(plugin: &Plugin, cases: &[Case]) -> String {
     let note = format!(
         "{GENERATED_MARKER} Conformance vectors of plugin `{}` from {}. To regenerate, run `{REGENERATE_COMMAND}`.",
         plugin.name, plugin.proto_file
     );
-    cases_json(Some(&note), &plugin_vectors(plugin))
+    cases_json(Some(&note), cases)
 }
 
 /// Prints cases in the vectors file format, with an optional `"//"` note.
@@ -276,8 +295,8 @@ mod tests {
     fn vectors_are_deterministic_and_read_back() {
         let project = example();
         for plugin in &project.ir.plugins {
-            let a = vectors_json(plugin);
-            let b = vectors_json(plugin);
+            let a = PluginVectors::new(plugin).json;
+            let b = PluginVectors::new(plugin).json;
             assert_eq!(a, b);
             assert!(a.ends_with("}\n"));
             assert!(a.contains(GENERATED_MARKER));

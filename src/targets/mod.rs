@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use crate::conformance::PluginVectors;
 use crate::error::Result;
 use crate::ir::Ir;
 use crate::manifest::Manifest;
@@ -65,6 +66,8 @@ pub struct Context<'a> {
     pub manifest: &'a Manifest,
     /// Templates.
     pub renderer: &'a Renderer,
+    /// The conformance vectors of each plugin, in `ir.plugins` order.
+    pub vectors: &'a [PluginVectors],
 }
 
 /// A target language.
