@@ -279,14 +279,8 @@ impl Manifest {
                     ),
                 ));
             }
-            if RESERVED_PLUGIN_NAMES.contains(&name.value.as_str()) {
-                diags.push(Diagnostic::at(
-                    name.location.clone(),
-                    format!(
-                        "plugin name `{}` is reserved (generated trees use folders of that name); choose another",
-                        name.value
-                    ),
-                ));
+            if let Some(why) = reserved_plugin_name(&name.value) {
+                diags.push(Diagnostic::at(name.location.clone(), why));
             }
             let proto = at(&p.proto);
             if let Err(why) = check_relative_path(&proto.value) {
@@ -399,6 +393,31 @@ impl Manifest {
 
 /// Plugin names that would collide with target-wide folders of the generated tree.
 pub const RESERVED_PLUGIN_NAMES: &[&str] = &["testee", "vectors"];
+
+/// Python keywords that cannot name a module (`flytekitplugins.<name>` would not import).
+const PYTHON_KEYWORDS: &[&str] = &[
+    "and", "as", "assert", "async", "await", "break", "class", "continue", "def", "del", "elif",
+    "else", "except", "finally", "for", "from", "global", "if", "import", "in", "is", "lambda",
+    "nonlocal", "not", "or", "pass", "raise", "return", "try", "while", "with", "yield",
+];
+
+/// Why a kebab-case plugin name cannot be used, if it cannot: a name the generated tree uses
+/// for its own folders, or one whose Python module name is a Python keyword.
+pub fn reserved_plugin_name(name: &str) -> Option<String> {
+    if RESERVED_PLUGIN_NAMES.contains(&name) {
+        return Some(format!(
+            "plugin name `{name}` is reserved (generated trees use folders of that name); choose another"
+        ));
+    }
+    let module = name.replace('-', "_");
+    if PYTHON_KEYWORDS.contains(&module.as_str()) {
+        return Some(format!(
+            "plugin name `{name}` is a Python keyword, so its Python package \
+             `flytekitplugins.{module}` could not be imported; choose another (such as `{name}-job`)"
+        ));
+    }
+    None
+}
 
 /// kebab-case: `[a-z][a-z0-9]*(-[a-z0-9]+)*`. Such a name can never hold `..`, `/` or `\`.
 pub fn is_kebab(name: &str) -> bool {

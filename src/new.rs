@@ -190,10 +190,8 @@ pub fn run(config: &Path, opts: &NewOptions) -> Result<NewOutcome> {
              `spark` or `my-plugin`; it names packages and folders"
         )));
     }
-    if manifest::RESERVED_PLUGIN_NAMES.contains(&name) {
-        return Err(refuse(format!(
-            "the plugin name `{name}` is reserved (generated trees use folders of that name); choose another"
-        )));
+    if let Some(why) = manifest::reserved_plugin_name(name) {
+        return Err(refuse(why));
     }
     let name_snake = name.replace('-', "_");
     let task_type = opts.task_type.clone().unwrap_or_else(|| name_snake.clone());

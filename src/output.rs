@@ -364,10 +364,16 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         .parent()
         .ok_or_else(|| Error::msg(format!("`{}` has no parent folder", path.display())))?;
     fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".flyteplug-")
-        .tempfile_in(dir)
-        .map_err(|e| Error::io(dir, e))?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".flyteplug-");
+    // A temporary file is private (0600); the file it becomes is an ordinary source file,
+    // readable as the umask allows (0644 with the usual 022).
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(fs::Permissions::from_mode(0o666));
+    }
+    let mut tmp = builder.tempfile_in(dir).map_err(|e| Error::io(dir, e))?;
     tmp.write_all(bytes).map_err(|e| Error::io(tmp.path(), e))?;
     // No fsync: the rename is what makes the write all-or-nothing for a crashing process, and
     // an fsync per file made `generate` several times slower. After a power cut, rerun

@@ -143,6 +143,28 @@ fn plugin_name_with_dots_is_refused() {
 }
 
 #[test]
+fn plugin_name_that_is_a_python_keyword_is_refused() {
+    // `flytekitplugins.import` could not be imported; `import-job` (`import_job`) can.
+    for (name, refused) in [("import", true), ("class", true), ("import-job", false)] {
+        let dir = project(
+            &MANIFEST.replace("name = \"demo\"", &format!("name = \"{name}\"")),
+            "syntax = \"proto3\";\npackage demo.v1;\nmessage Demo {}\n",
+        );
+        if refused {
+            fails_with(
+                dir.path(),
+                &[&format!(
+                    "flyteplug.toml:8:8: error: plugin name `{name}` is a Python keyword"
+                )],
+            );
+        } else {
+            let out = flyteplug(dir.path(), &["generate"]);
+            assert!(out.status.success(), "{name}: {out:?}");
+        }
+    }
+}
+
+#[test]
 fn output_dir_cannot_be_the_idl_folder() {
     let dir = project(
         &MANIFEST.replace("dir = \"generated\"", "dir = \"idl\""),

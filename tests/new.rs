@@ -334,6 +334,10 @@ fn invalid_names_are_refused_and_nothing_is_written() {
         (&["new", "testee", "--backend", "k8s"], "is reserved"),
         (&["new", "vectors", "--backend", "k8s"], "is reserved"),
         (
+            &["new", "import", "--backend", "k8s"],
+            "is a Python keyword",
+        ),
+        (
             &["new", "ok", "--backend", "k8s", "--task-type", "Spark"],
             "not a valid task type",
         ),

@@ -112,6 +112,31 @@ fn writes_leave_no_temporary_files() {
     );
 }
 
+/// Written files get the mode any new file gets (0666 less the umask), not the 0600 of the
+/// temporary file they are written through.
+#[cfg(unix)]
+#[test]
+fn written_files_are_readable_as_the_umask_allows() {
+    use std::os::unix::fs::PermissionsExt;
+    // This process's umask, as a child shell inherits it.
+    let out = std::process::Command::new("sh")
+        .args(["-c", "umask"])
+        .output()
+        .unwrap();
+    let umask = u32::from_str_radix(String::from_utf8_lossy(&out.stdout).trim(), 8).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    plan(dir.path(), vec![OutFile::generated("a.py", GEN)])
+        .apply()
+        .unwrap();
+    for f in ["out/a.py", "out/flyteplug.lock"] {
+        let mode = std::fs::metadata(dir.path().join(f))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o666 & !umask, "{f}");
+    }
+}
+
 #[test]
 fn paths_must_stay_below_the_root() {
     let dir = tempfile::tempdir().unwrap();
