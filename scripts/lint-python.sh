@@ -6,8 +6,9 @@
 # Runs, from OUTPUT_ROOT/python, `ruff check`, `ruff format --check` and `mypy --strict` on
 # every package (each from its own folder, so ruff reads its `requires-python`; mypy with
 # `--explicit-package-bases` because `flytekitplugins` is a namespace package) and on
-# testee.py (with every package folder on MYPYPATH). Exits non-zero on any finding.
-# Expects `ruff` and `mypy` on PATH (the test command puts .venv/bin there). Writes nothing
+# testee.py (with every package folder on MYPYPATH), then runs each package's own tests
+# (`python -m unittest discover -s tests` in its folder). Exits non-zero on any finding.
+# Expects `ruff`, `mypy` and `python` on PATH (the test command puts .venv/bin there). Writes nothing
 # into the generated tree: no ruff or mypy caches, no bytecode.
 set -uo pipefail
 
@@ -18,7 +19,7 @@ if [ ! -d "$py" ]; then
   exit 2
 fi
 py=$(cd "$py" && pwd)
-for tool in ruff mypy; do
+for tool in ruff mypy python; do
   command -v "$tool" >/dev/null || { echo "lint-python: $tool is not on PATH" >&2; exit 2; }
 done
 
@@ -50,7 +51,9 @@ for pkg in "${packages[@]}"; do
   echo "== python: $name"
   (cd "$pkg" && ruff check --no-cache --quiet .) || fail "ruff check $name"
   (cd "$pkg" && ruff format --no-cache --check --quiet --diff .) || fail "ruff format $name"
-  (cd "$pkg" && mypy_strict --explicit-package-bases flytekitplugins) || fail "mypy $name"
+  (cd "$pkg" && mypy_strict --explicit-package-bases flytekitplugins tests) || fail "mypy $name"
+  # The package's own tests: its conformance vectors through its public API.
+  (cd "$pkg" && python -m unittest discover -s tests 2>&1 | tail -n 3) || fail "tests $name"
   mypy_path="${mypy_path:+$mypy_path:}$pkg"
 done
 

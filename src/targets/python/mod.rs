@@ -7,6 +7,9 @@
 //! ```text
 //! python/flytekitplugins-<name>/pyproject.toml      depends on flytekit; flytekit.plugins entry point
 //! python/flytekitplugins-<name>/README.md           install, usage, config reference
+//! python/flytekitplugins-<name>/tests/vectors.json  the plugin's conformance vectors (a copy)
+//! python/flytekitplugins-<name>/tests/test_vectors.py   unittest: every vector, and every
+//!                                                    positive value built by constructors
 //! python/flytekitplugins-<name>/flytekitplugins/<module>/__init__.py   re-exports the models
 //! python/flytekitplugins-<name>/flytekitplugins/<module>/models.py     dataclasses + tables
 //! python/flytekitplugins-<name>/flytekitplugins/<module>/_json.py      runtime (same text)
@@ -24,12 +27,14 @@ mod models;
 mod readme;
 mod syntax;
 mod task;
+mod unit_tests;
 
 use std::collections::BTreeSet;
 use std::path::Path;
 
 use serde::Serialize;
 
+use crate::conformance::{PluginVectors, literal};
 use crate::error::{Error, Result};
 use crate::ir::{Plugin, Wkt};
 use crate::targets::{Cmd, Context, OutFile, Target, Testee, header, scaffold_header};
@@ -43,6 +48,12 @@ pub struct Python;
 /// (`tests/flytekit`) has passed with. The connector executor mixins the web API task classes
 /// use live in `flytekit.extend.backend.base_connector` from this version on.
 pub const FLYTEKIT_REQUIREMENT: &str = "flytekit>=1.16.0";
+
+/// Whether the package `__init__` exports the runtime name `name`: it is one of
+/// [`RUNTIME_EXPORTS`] and no model class of the package (`models`) takes it.
+fn exported_runtime(name: &str, models: &BTreeSet<&str>) -> bool {
+    RUNTIME_EXPORTS.contains(&name) && !models.contains(name)
+}
 
 /// The names the runtime module exports through the package `__init__`, unless a model
 /// class of the plugin takes the name.
@@ -125,7 +136,7 @@ fn init_file(ctx: &Context<'_>, plugin: &Plugin, head: &str) -> Result<String> {
     let taken: BTreeSet<&str> = models.iter().map(String::as_str).collect();
     let mut runtime: Vec<String> = RUNTIME_EXPORTS
         .iter()
-        .filter(|n| !taken.contains(*n))
+        .filter(|n| exported_runtime(n, &taken))
         .map(|n| n.to_string())
         .collect();
     isort_names(&mut runtime);
@@ -156,7 +167,11 @@ fn init_file(ctx: &Context<'_>, plugin: &Plugin, head: &str) -> Result<String> {
     )
 }
 
-fn plugin_files(ctx: &Context<'_>, plugin: &Plugin) -> Result<Vec<OutFile>> {
+fn plugin_files(
+    ctx: &Context<'_>,
+    plugin: &Plugin,
+    vectors: &PluginVectors,
+) -> Result<Vec<OutFile>> {
     check_name("distribution", &plugin.package.python_dist)?;
     check_name("module", &plugin.package.python_module)?;
     let head = header("#", &plugin.source_files);
@@ -208,8 +223,15 @@ fn plugin_files(ctx: &Context<'_>, plugin: &Plugin) -> Result<Vec<OutFile>> {
             header: runtime_head,
         },
     )?;
+    let constructions = literal::constructions(plugin, &vectors.cases)?;
+    let tests_py = ctx.renderer.render(
+        "python/dist/tests/test_vectors.py",
+        &unit_tests::build(plugin, head.clone(), &constructions),
+    )?;
     Ok(vec![
         OutFile::generated(format!("{dist}/pyproject.toml"), pyproject),
+        OutFile::generated(format!("{dist}/tests/vectors.json"), vectors.json.clone()),
+        OutFile::generated(format!("{dist}/tests/test_vectors.py"), tests_py),
         OutFile::generated(format!("{dist}/README.md"), readme),
         OutFile::generated(format!("{dir}/__init__.py"), init_file(ctx, plugin, &head)?),
         OutFile::generated(format!("{dir}/models.py"), models),
@@ -301,8 +323,8 @@ impl Target for Python {
 
     fn emit(&self, ctx: &Context<'_>) -> Result<Vec<OutFile>> {
         let mut files = Vec::new();
-        for plugin in &ctx.ir.plugins {
-            files.extend(plugin_files(ctx, plugin)?);
+        for (plugin, vectors) in ctx.ir.plugins.iter().zip(ctx.vectors) {
+            files.extend(plugin_files(ctx, plugin, vectors)?);
         }
         files.push(OutFile::generated("python/testee.py", testee_file(ctx)?));
         Ok(files)

@@ -1,0 +1,399 @@
+//! The view-model of a package's own tests, `tests/test_vectors.py` (standard-library
+//! `unittest`, which pytest runs too), next to its copy of the
+//! plugin's vectors (`tests/vectors.json`).
+//!
+//! The test runs every case of the vectors file through the public codec (`from_custom`, then
+//! `to_custom_json`), and builds every distinct positive value with the dataclass
+//! constructors, printed here from [`crate::conformance::literal`], to check that
+//! `to_custom_json` of it gives the same canonical text.
+//!
+//! Constructor expressions are laid out as `ruff format` keeps them: on one line when they
+//! fit in 88 columns, else one element per line with a trailing comma (which ruff keeps).
+
+use std::collections::BTreeSet;
+
+use serde::Serialize;
+
+use super::syntax::{LINE_LENGTH, py_str, width};
+use super::{RUNTIME_EXPORTS, exported_runtime};
+use crate::conformance::Json;
+use crate::conformance::literal::{Construction, FieldLit, FloatLit, KeyLit, Lit, MessageLit};
+use crate::ir::{Plugin, Wkt};
+
+/// `tests/test_vectors.py`.
+#[derive(Debug, Serialize)]
+pub struct TestsVm {
+    /// The generated-file header.
+    pub header: String,
+    /// `flytekitplugins.<module>`.
+    pub module: String,
+    /// The `from flytekitplugins.<module> import ...` statement.
+    pub imports: String,
+    /// The name of the runtime's `CustomMessage` and `DecodeError` as the test refers to them.
+    pub custom_message: String,
+    /// See `custom_message`.
+    pub decode_error: String,
+    /// `"full.Name": Class,` lines of the message table.
+    pub messages: Vec<String>,
+    /// `(name, value, canonical),` entries of the constructed values, laid out.
+    pub constructed: Vec<String>,
+    /// How many positive cases are built through constructors.
+    pub constructed_count: usize,
+}
+
+/// A Python expression, laid out by [`layout`].
+enum Doc {
+    /// Text that is never split.
+    Atom(String),
+    /// `open item, item close`, or one item per line.
+    Group {
+        open: String,
+        items: Vec<Doc>,
+        close: String,
+    },
+    /// `prefix` then a document (`name=...`, `"key": ...`).
+    Pair(String, Box<Doc>),
+}
+
+fn flat(doc: &Doc) -> String {
+    match doc {
+        Doc::Atom(s) => s.clone(),
+        Doc::Group { open, items, close } => {
+            let inner: Vec<String> = items.iter().map(flat).collect();
+            format!("{open}{}{close}", inner.join(", "))
+        }
+        Doc::Pair(prefix, d) => format!("{prefix}{}", flat(d)),
+    }
+}
+
+/// Lays out `doc` at `indent` after `lead` and before `tail`, as lines without newlines.
+fn layout(doc: &Doc, indent: usize, lead: &str, tail: &str, out: &mut Vec<String>) {
+    let pad = " ".repeat(indent);
+    let one = format!("{pad}{lead}{}{tail}", flat(doc));
+    match doc {
+        Doc::Group { open, items, close } if width(&one) > LINE_LENGTH && !items.is_empty() => {
+            out.push(format!("{pad}{lead}{open}"));
+            for item in items {
+                layout(item, indent + 4, "", ",", out);
+            }
+            out.push(format!("{pad}{close}{tail}"));
+        }
+        Doc::Pair(prefix, d) if width(&one) > LINE_LENGTH => {
+            layout(d, indent, &format!("{lead}{prefix}"), tail, out);
+        }
+        _ => out.push(one),
+    }
+}
+
+/// Prints literal trees as Python constructor expressions.
+struct Printer<'a> {
+    /// How the test refers to a runtime name (`Duration`, or `_json.Duration` when a model
+    /// class of the package takes the name).
+    runtime: &'a dyn Fn(&str) -> String,
+    /// Model and runtime names the expressions use, for the import.
+    used: BTreeSet<String>,
+}
+
+impl Printer<'_> {
+    fn runtime_name(&mut self, name: &str) -> String {
+        let r = (self.runtime)(name);
+        if r == name {
+            self.used.insert(name.to_string());
+        }
+        r
+    }
+
+    fn class(&mut self, name: &str) -> String {
+        self.used.insert(name.to_string());
+        name.to_string()
+    }
+
+    fn message(&mut self, m: &MessageLit<'_>) -> Doc {
+        let open = format!("{}(", self.class(&m.message.names.python));
+        let items = m
+            .fields
+            .iter()
+            .map(|(f, v)| {
+                let value = match v {
+                    FieldLit::One(lit) => self.value(lit, true),
+                    FieldLit::List(items) => Doc::Group {
+                        open: "[".into(),
+                        items: items.iter().map(|l| self.value(l, false)).collect(),
+                        close: "]".into(),
+                    },
+                    FieldLit::Map(entries) => Doc::Group {
+                        open: "{".into(),
+                        items: entries
+                            .iter()
+                            .map(|(k, l)| {
+                                Doc::Pair(format!("{}: ", key(k)), Box::new(self.value(l, false)))
+                            })
+                            .collect(),
+                        close: "}".into(),
+                    },
+                };
+                Doc::Pair(format!("{}=", f.names.python), Box::new(value))
+            })
+            .collect();
+        Doc::Group {
+            open,
+            items,
+            close: ")".into(),
+        }
+    }
+
+    /// `singular`: the value of a singular field, where a JSON null of a `Value` field is
+    /// `JSON_NULL` (`None` means unset there); in lists and maps it is `None`.
+    fn value(&mut self, lit: &Lit<'_>, singular: bool) -> Doc {
+        let atom = |s: String| Doc::Atom(s);
+        match lit {
+            Lit::Bool(b) => atom(py_bool(*b)),
+            Lit::Int { value, .. } => atom(value.to_string()),
+            Lit::Float { value, .. } => atom(float(*value)),
+            Lit::String(s) => atom(py_str(s)),
+            Lit::Bytes(b) => atom(py_bytes(b)),
+            Lit::Enum {
+                enum_,
+                value,
+                number,
+            } => match value {
+                Some(v) => atom(format!(
+                    "{}.{}",
+                    self.class(&enum_.names.python),
+                    v.names.python
+                )),
+                None => atom(number.to_string()),
+            },
+            Lit::Message(m) => self.message(m),
+            Lit::Duration { seconds, nanos } => {
+                let name = self.runtime_name("Duration");
+                atom(format!("{name}(seconds={seconds}, nanos={nanos})"))
+            }
+            Lit::Timestamp { seconds, nanos } => {
+                let name = self.runtime_name("Timestamp");
+                atom(format!("{name}(seconds={seconds}, nanos={nanos})"))
+            }
+            Lit::FieldMask(paths) => Doc::Group {
+                open: format!("{}(paths=[", self.runtime_name("FieldMask")),
+                items: paths.iter().map(|p| atom(py_str(p))).collect(),
+                close: "])".into(),
+            },
+            Lit::Empty => atom(format!("{}()", self.runtime_name("Empty"))),
+            Lit::NullValue => atom(format!("{}.NULL_VALUE", self.runtime_name("NullValue"))),
+            Lit::Json { wkt, value } => {
+                if singular && *wkt == Wkt::Value && *value == Json::Null {
+                    atom(self.runtime_name("JSON_NULL"))
+                } else {
+                    json_doc(value)
+                }
+            }
+        }
+    }
+}
+
+fn py_bool(b: bool) -> String {
+    if b { "True" } else { "False" }.to_string()
+}
+
+fn key(k: &KeyLit) -> String {
+    match k {
+        KeyLit::Bool(b) => py_bool(*b),
+        KeyLit::Int(i) => i.to_string(),
+        KeyLit::String(s) => py_str(s),
+    }
+}
+
+/// A float literal: Rust's shortest round-trip text is valid Python (`1e21`, `-0.0`, `5e-324`).
+fn float(f: FloatLit) -> String {
+    match f {
+        FloatLit::Finite(x) => format!("{x:?}"),
+        FloatLit::Nan => "float(\"nan\")".into(),
+        FloatLit::Infinity => "float(\"inf\")".into(),
+        FloatLit::NegInfinity => "float(\"-inf\")".into(),
+    }
+}
+
+/// A `bytes` literal: printable ASCII as itself, the rest as `\xNN`; quoted as `py_str`
+/// quotes (the quote that needs fewer escapes, as ruff chooses).
+fn py_bytes(bytes: &[u8]) -> String {
+    let doubles = bytes.iter().filter(|&&b| b == b'"').count();
+    let singles = bytes.iter().filter(|&&b| b == b'\'').count();
+    let quote = if doubles > singles { b'\'' } else { b'"' };
+    let mut out = format!("b{}", quote as char);
+    for &b in bytes {
+        match b {
+            b'\\' => out.push_str("\\\\"),
+            b if b == quote => {
+                out.push('\\');
+                out.push(b as char);
+            }
+            0x20..=0x7e => out.push(b as char),
+            _ => out.push_str(&format!("\\x{b:02x}")),
+        }
+    }
+    out.push(quote as char);
+    out
+}
+
+/// A JSON value as the Python value the SDK holds (numbers are floats: JSON numbers in a
+/// Struct are doubles).
+fn json_doc(v: &Json) -> Doc {
+    match v {
+        Json::Null => Doc::Atom("None".into()),
+        Json::Bool(b) => Doc::Atom(py_bool(*b)),
+        Json::Number(t) => Doc::Atom(float(FloatLit::Finite(t.parse().unwrap_or(0.0)))),
+        Json::String(s) | Json::EscapedString(s) => Doc::Atom(py_str(s)),
+        Json::Array(items) => Doc::Group {
+            open: "[".into(),
+            items: items.iter().map(json_doc).collect(),
+            close: "]".into(),
+        },
+        Json::Object(members) => Doc::Group {
+            open: "{".into(),
+            items: members
+                .iter()
+                .map(|(k, v)| Doc::Pair(format!("{}: ", py_str(k)), Box::new(json_doc(v))))
+                .collect(),
+            close: "}".into(),
+        },
+    }
+}
+
+/// Builds the test module's view-model.
+pub fn build(plugin: &Plugin, header: String, constructions: &[Construction<'_>]) -> TestsVm {
+    let models: BTreeSet<&str> = plugin
+        .messages
+        .iter()
+        .map(|m| m.names.python.as_str())
+        .chain(plugin.enums.iter().map(|e| e.names.python.as_str()))
+        .collect();
+    let runtime = |name: &str| {
+        if exported_runtime(name, &models) {
+            name.to_string()
+        } else {
+            format!("_json.{name}")
+        }
+    };
+    let mut printer = Printer {
+        runtime: &runtime,
+        used: BTreeSet::new(),
+    };
+    let custom_message = printer.runtime_name("CustomMessage");
+    let decode_error = printer.runtime_name("DecodeError");
+    let mut constructed = Vec::new();
+    for c in constructions {
+        let entry = Doc::Group {
+            open: "(".into(),
+            items: vec![
+                Doc::Atom(py_str(&c.case)),
+                printer.message(&c.value),
+                Doc::Atom(py_str(&c.canonical)),
+            ],
+            close: ")".into(),
+        };
+        let mut lines = Vec::new();
+        layout(&entry, 4, "", ",", &mut lines);
+        constructed.push(lines.join("\n"));
+    }
+    let mut messages: Vec<(String, String)> = plugin
+        .messages
+        .iter()
+        .map(|m| (m.full_name.clone(), printer.class(&m.names.python)))
+        .collect();
+    messages.sort();
+    let messages = messages
+        .into_iter()
+        .map(|(full, class)| {
+            let mut lines = Vec::new();
+            layout(
+                &Doc::Pair(format!("{}: ", py_str(&full)), Box::new(Doc::Atom(class))),
+                4,
+                "",
+                ",",
+                &mut lines,
+            );
+            lines.join("\n")
+        })
+        .collect();
+    let module = format!("flytekitplugins.{}", plugin.package.python_module);
+    let mut names: Vec<String> = printer.used.into_iter().collect();
+    super::syntax::isort_names(&mut names);
+    let mut import_lines = Vec::new();
+    if RUNTIME_EXPORTS
+        .iter()
+        .any(|n| !exported_runtime(n, &models))
+    {
+        import_lines.push(format!("from {module} import _json"));
+    }
+    let items: Vec<Doc> = names.into_iter().map(Doc::Atom).collect();
+    let mut lines = Vec::new();
+    layout(
+        &Doc::Group {
+            open: "(".into(),
+            items,
+            close: ")".into(),
+        },
+        0,
+        &format!("from {module} import "),
+        "",
+        &mut lines,
+    );
+    // One name fits without parentheses; ruff removes redundant ones.
+    let joined = lines.join("\n");
+    let imports = match joined.strip_prefix(&format!("from {module} import (")) {
+        Some(rest) if lines.len() == 1 => {
+            format!("from {module} import {}", rest.trim_end_matches(')'))
+        }
+        _ => joined,
+    };
+    import_lines.push(imports);
+    TestsVm {
+        header,
+        module,
+        imports: import_lines.join("\n"),
+        custom_message,
+        decode_error,
+        messages,
+        constructed_count: constructed.len(),
+        constructed,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn layout_keeps_what_fits_and_explodes_the_rest() {
+        let small = Doc::Group {
+            open: "A(".into(),
+            items: vec![Doc::Pair("x=".into(), Box::new(Doc::Atom("1".into())))],
+            close: ")".into(),
+        };
+        let mut out = Vec::new();
+        layout(&small, 4, "", ",", &mut out);
+        assert_eq!(out, vec!["    A(x=1),"]);
+        let long = Doc::Group {
+            open: "A(".into(),
+            items: (0..12)
+                .map(|i| Doc::Pair(format!("field_{i}="), Box::new(Doc::Atom(i.to_string()))))
+                .collect(),
+            close: ")".into(),
+        };
+        let mut out = Vec::new();
+        layout(&long, 0, "x = ", "", &mut out);
+        assert_eq!(out.first().map(String::as_str), Some("x = A("));
+        assert_eq!(out.get(1).map(String::as_str), Some("    field_0=0,"));
+        assert_eq!(out.last().map(String::as_str), Some(")"));
+    }
+
+    #[test]
+    fn literals() {
+        // More `"` than `'`: single quotes, as ruff chooses.
+        assert_eq!(py_bytes(&[0, b'a', b'"', 0xff]), "b'\\x00a\"\\xff'");
+        assert_eq!(py_bytes(b"a'b"), "b\"a'b\"");
+        assert_eq!(float(FloatLit::Finite(1e21)), "1e21");
+        assert_eq!(float(FloatLit::Finite(-0.0)), "-0.0");
+        assert_eq!(float(FloatLit::Finite(0.1)), "0.1");
+    }
+}
