@@ -3,6 +3,7 @@
 //! the same way.
 
 pub mod go;
+pub mod markdown;
 pub mod python;
 pub mod rust;
 pub mod typescript;

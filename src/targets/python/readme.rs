@@ -7,12 +7,10 @@
 //! `.proto` is escaped so that it cannot break the Markdown: no HTML, no table-breaking
 //! pipes or newlines, no accidental headings or lists.
 
-use std::collections::BTreeSet;
-
 use serde::Serialize;
 
-use crate::ir::{Enum, EnumValue, Field, FieldType, Label, Message, Plugin};
-use crate::targets::GENERATED_MARKER;
+use crate::ir::{Enum, Field, Message, Plugin};
+use crate::targets::markdown::{self, RefVm, code_span, html, md_text};
 
 use super::models::ModelsVm;
 use super::syntax::{LINE_LENGTH, call, statement, width};
@@ -52,136 +50,9 @@ pub struct ReadmeVm {
     /// The name of the task the usage example defines.
     pub example_task: String,
     /// Messages, custom message first.
-    pub messages: Vec<MessageRefVm>,
+    pub messages: Vec<RefVm>,
     /// Enums.
-    pub enums: Vec<EnumRefVm>,
-}
-
-/// One message of the reference.
-#[derive(Debug, Serialize)]
-pub struct MessageRefVm {
-    /// The class name (a heading).
-    pub name: String,
-    /// Full proto name, deprecation, docs (escaped Markdown).
-    pub about: String,
-    /// Table rows.
-    pub rows: Vec<String>,
-}
-
-/// One enum of the reference.
-#[derive(Debug, Serialize)]
-pub struct EnumRefVm {
-    /// The class name (a heading).
-    pub name: String,
-    /// Full proto name, deprecation, docs (escaped Markdown).
-    pub about: String,
-    /// Table rows.
-    pub rows: Vec<String>,
-}
-
-/// Escapes `<`, `>` and `&`, so that no text is read as HTML (or a comment).
-fn html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            c if c.is_control() => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// Doc text as Markdown paragraphs: lines keep their breaks, but lose their indentation and
-/// any leading character that would start a heading, quote, list, fence, rule or table.
-pub fn md_text(text: &str) -> String {
-    let mut lines = Vec::new();
-    for line in text.trim().lines() {
-        let line = html(line.trim());
-        let mut out = String::with_capacity(line.len() + 1);
-        let first = line.chars().next();
-        if matches!(
-            first,
-            Some('#' | '-' | '+' | '*' | '=' | '|' | '~' | '`' | '_' | ':')
-        ) {
-            out.push('\\');
-            out.push_str(&line);
-        } else {
-            let digits = line.chars().take_while(|c| c.is_ascii_digit()).count();
-            let next = line.chars().nth(digits);
-            if digits > 0 && matches!(next, Some('.' | ')')) {
-                out.push_str(&line[..digits]);
-                out.push('\\');
-                out.push_str(&line[digits..]);
-            } else {
-                out.push_str(&line);
-            }
-        }
-        lines.push(out);
-    }
-    lines.join("\n")
-}
-
-/// Doc text as one table cell: one line, pipes escaped, no HTML.
-pub fn md_cell(text: &str) -> String {
-    let words: Vec<&str> = text.split_whitespace().collect();
-    html(&words.join(" ")).replace('|', "\\|")
-}
-
-/// A code span that holds `text` whatever backticks it contains; `in_table` escapes pipes
-/// (GitHub's tables read `\|` as a pipe, even in code spans).
-pub fn code_span(text: &str, in_table: bool) -> String {
-    let text: String = text
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    let mut longest = 0;
-    let mut run = 0;
-    for c in text.chars() {
-        if c == '`' {
-            run += 1;
-            longest = longest.max(run);
-        } else {
-            run = 0;
-        }
-    }
-    let fence = "`".repeat(longest + 1);
-    let pad = if text.starts_with('`') || text.ends_with('`') || text.is_empty() {
-        " "
-    } else {
-        ""
-    };
-    let body = if in_table {
-        text.replace('|', "\\|")
-    } else {
-        text
-    };
-    format!("{fence}{pad}{body}{pad}{fence}")
-}
-
-/// The proto type of a field, as the `.proto` would spell it.
-fn proto_type(f: &Field) -> String {
-    let value = |ty: &FieldType| match ty {
-        FieldType::Scalar { scalar } => scalar.proto_name().to_string(),
-        FieldType::Enum { full_name, .. } | FieldType::Message { full_name, .. } => {
-            full_name.clone()
-        }
-        FieldType::WellKnown { wkt } => wkt.full_name(),
-    };
-    match &f.label {
-        Label::Map { key } => format!("map<{}, {}>", key.proto_name(), value(&f.ty)),
-        Label::Repeated => format!("repeated {}", value(&f.ty)),
-        Label::Singular => {
-            let scalar_like = matches!(f.ty, FieldType::Scalar { .. } | FieldType::Enum { .. });
-            if f.explicit_presence && f.oneof.is_none() && scalar_like {
-                format!("optional {}", value(&f.ty))
-            } else {
-                value(&f.ty)
-            }
-        }
-    }
+    pub enums: Vec<RefVm>,
 }
 
 /// The Python type and default of a dataclass field line as `models.py` prints it
@@ -200,144 +71,26 @@ fn python_type_and_default(line: &str) -> (String, String) {
     (ty.replace("_j.", ""), default.replace("_j.", ""))
 }
 
-fn message_ref(m: &Message, field_lines: &[String]) -> MessageRefVm {
-    let mut about = vec![format!("Message {}.", code_span(&m.full_name, false))];
-    if m.deprecated {
-        about[0].push_str(" **Deprecated.**");
-    }
-    if !m.doc.trim().is_empty() {
-        about.push(md_text(&m.doc));
-    }
-    for o in &m.oneofs {
-        let members: Vec<String> = o
-            .fields
-            .iter()
-            .filter_map(|&i| m.fields.get(i))
-            .map(|f| code_span(&f.names.python, false))
-            .collect();
-        let mut text = format!(
-            "Oneof {}: at most one of {} is set.",
-            code_span(&o.proto_name, false),
-            members.join(", ")
-        );
-        if !o.doc.trim().is_empty() {
-            text = format!("{text} {}", md_cell(&o.doc));
-        }
-        about.push(text);
-    }
-    let rows = m
-        .fields
-        .iter()
-        .enumerate()
-        .map(|(i, f)| {
-            let (ty, default) = field_lines
-                .get(i)
+fn message_ref(m: &Message, field_lines: &[String]) -> RefVm {
+    let index = |f: &Field| m.fields.iter().position(|x| std::ptr::eq(x, f));
+    markdown::message_ref(
+        m,
+        |n| &n.python,
+        |f| {
+            index(f)
+                .and_then(|i| field_lines.get(i))
                 .map(|l| python_type_and_default(l))
-                .unwrap_or_default();
-            let mut notes = Vec::new();
-            if f.deprecated {
-                notes.push("**Deprecated.**".to_string());
-            }
-            if !f.doc.trim().is_empty() {
-                notes.push(md_cell(&f.doc));
-            }
-            if let Some(o) = f.oneof.and_then(|i| m.oneofs.get(i)) {
-                notes.push(format!("Oneof {}.", code_span(&o.proto_name, true)));
-            }
-            format!(
-                "| {} | {} | {} | {} | {} | {} |",
-                code_span(&f.names.python, true),
-                code_span(&f.json_name, true),
-                code_span(&ty, true),
-                code_span(&proto_type(f), true),
-                code_span(&default, true),
-                notes.join(" ")
-            )
-        })
-        .collect();
-    MessageRefVm {
-        name: code_span(&m.names.python, false),
-        about: about.join("\n\n"),
-        rows,
-    }
+                .unwrap_or_default()
+        },
+    )
 }
 
-/// An enum's values in declaration order, each with the first declared value of its number
-/// (itself, unless it is an alias).
-fn declared(e: &Enum) -> Vec<(&EnumValue, &EnumValue)> {
-    let mut values: Vec<&EnumValue> = e.values.iter().collect();
-    values.sort_by_key(|v| (v.location.line, v.location.col));
-    let mut firsts: Vec<&EnumValue> = Vec::new();
-    let mut seen = BTreeSet::new();
-    for v in &values {
-        if seen.insert(v.number) {
-            firsts.push(v);
-        }
-    }
-    values
-        .into_iter()
-        .map(|v| {
-            let first = firsts
-                .iter()
-                .find(|f| f.number == v.number)
-                .copied()
-                .unwrap_or(v);
-            (v, first)
-        })
-        .collect()
-}
-
-fn enum_ref(e: &Enum) -> EnumRefVm {
-    let mut about = vec![format!(
-        "Enum {}: an `IntEnum`; JSON holds the value's name (a number it does not define stays a plain `int`, written as the number).",
-        code_span(&e.full_name, false)
-    )];
-    if e.deprecated {
-        about[0].push_str(" **Deprecated.**");
-    }
-    if !e.doc.trim().is_empty() {
-        about.push(md_text(&e.doc));
-    }
-    let rows = declared(e)
-        .into_iter()
-        .map(|(v, first)| {
-            let mut notes = Vec::new();
-            if v.deprecated {
-                notes.push("**Deprecated.**".to_string());
-            }
-            if !v.doc.trim().is_empty() {
-                notes.push(md_cell(&v.doc));
-            }
-            if !std::ptr::eq(v, first) {
-                notes.push(format!(
-                    "Alias of {}.",
-                    code_span(&first.names.python, true)
-                ));
-            }
-            format!(
-                "| {} | {} | {} | {} |",
-                code_span(&v.names.python, true),
-                code_span(&v.proto_name, true),
-                v.number,
-                notes.join(" ")
-            )
-        })
-        .collect();
-    EnumRefVm {
-        name: code_span(&e.names.python, false),
-        about: about.join("\n\n"),
-        rows,
-    }
-}
-
-/// The README's header: the generated-file marker and sources in an HTML comment.
-fn header_comment(python_header: &str) -> String {
-    let lines: Vec<String> = python_header
-        .lines()
-        .map(|l| l.strip_prefix("# ").unwrap_or(l).replace("--", "- -"))
-        .collect();
-    debug_assert!(lines.first().is_some_and(|l| l == GENERATED_MARKER));
-    format!("<!--\n{}\n-->\n", lines.join("\n"))
+fn enum_ref(e: &Enum) -> RefVm {
+    markdown::enum_ref(
+        e,
+        |n| &n.python,
+        "an `IntEnum`; JSON holds the value's name (a number it does not define stays a plain `int`, written as the number).",
+    )
 }
 
 /// The usage examples: a `@task(task_config=...)` function and its workflow, and for web API
@@ -441,7 +194,7 @@ pub fn build(
         .collect();
     let (usage, connector_usage, example_task) = usage(plugin, names);
     ReadmeVm {
-        header: header_comment(python_header),
+        header: markdown::header_comment(python_header, "#"),
         dist: plugin.package.python_dist.clone(),
         import: format!("flytekitplugins.{}", plugin.package.python_module),
         intro: intro.join("\n\n"),
@@ -464,18 +217,6 @@ pub fn build(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn text_cannot_break_the_markdown() {
-        assert_eq!(md_cell("a | b\n<!-- c -->"), "a \\| b &lt;!-- c --&gt;");
-        assert_eq!(
-            md_text("# not a heading\n  - not a list\n1. no"),
-            "\\# not a heading\n\\- not a list\n1\\. no"
-        );
-        assert_eq!(code_span("a`b", false), "``a`b``");
-        assert_eq!(code_span("`x", false), "`` `x ``");
-        assert_eq!(code_span("a|b", true), "`a\\|b`");
-    }
 
     #[test]
     fn field_lines_give_type_and_default() {
