@@ -6,7 +6,8 @@ use std::collections::BTreeSet;
 
 use serde::Serialize;
 
-use crate::ir::{Enum, EnumValue, Field, FieldType, Label, LangNames, Message};
+use crate::ir::{Enum, EnumValue, Field, FieldType, JsonKind, Label, LangNames, Message, Plugin};
+use crate::manifest::Backend;
 use crate::targets::GENERATED_MARKER;
 
 /// Escapes `<`, `>` and `&`, so that no text is read as HTML (or a comment).
@@ -136,6 +137,58 @@ pub fn declared(e: &Enum) -> Vec<(&EnumValue, &EnumValue)> {
                 .unwrap_or(v);
             (v, first)
         })
+        .collect()
+}
+
+/// The backend kind in words, after "the ... Flyte plugin,".
+pub fn backend_phrase(backend: Backend) -> &'static str {
+    match backend {
+        Backend::K8s => "a Kubernetes operator plugin",
+        Backend::Core => "a core plugin",
+        Backend::WebapiAsync => "an asynchronous web API (connector) plugin",
+        Backend::WebapiSync => "a synchronous web API (connector) plugin",
+    }
+}
+
+/// The kind of example value a README's usage example gives a config field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Example {
+    /// The string `example`.
+    String,
+    /// `true`.
+    Bool,
+    /// `1.5`.
+    Float,
+    /// `1` (a 32-bit integer).
+    Int,
+    /// `1` (a 64-bit integer).
+    Int64,
+}
+
+/// The fields a README's usage example sets on the config: up to two singular,
+/// implicit-presence, non-deprecated scalar fields (not bytes), with the kind of their
+/// example value.
+pub fn example_fields(plugin: &Plugin) -> Vec<(&Field, Example)> {
+    plugin
+        .custom_message()
+        .fields
+        .iter()
+        .filter(|f| f.label == Label::Singular && !f.explicit_presence && !f.deprecated)
+        .filter_map(|f| {
+            let FieldType::Scalar { scalar } = &f.ty else {
+                return None;
+            };
+            let example = match scalar.json_kind() {
+                JsonKind::String => Example::String,
+                JsonKind::Bool => Example::Bool,
+                JsonKind::F32 | JsonKind::F64 => Example::Float,
+                JsonKind::Bytes => return None,
+                JsonKind::I64 | JsonKind::U64 => Example::Int64,
+                JsonKind::I32 | JsonKind::U32 => Example::Int,
+            };
+            Some((f, example))
+        })
+        .take(2)
         .collect()
 }
 

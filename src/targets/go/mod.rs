@@ -12,6 +12,7 @@
 mod doc;
 #[cfg(test)]
 mod e2e;
+mod readme;
 mod task;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -239,6 +240,11 @@ fn plugin_files(ctx: &Context<'_>, plugin: &Plugin) -> Result<Vec<OutFile>> {
         ctx.renderer.render("go/runtime.go", &runtime)?,
     ));
     files.push(task::task_file(ctx, plugin)?);
+    files.push(OutFile::generated(
+        format!("{dir}/README.md"),
+        ctx.renderer
+            .render("go/README.md", &readme::build(plugin, &head, GO_VERSION))?,
+    ));
     Ok(files)
 }
 

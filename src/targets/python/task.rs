@@ -19,12 +19,11 @@
 //! `hooks.adapt_config(config, settings).to_custom()` from `get_custom`; the function task is
 //! registered with `TaskPlugins.register_pythontask_plugin(Config, Task)`.
 
-use std::collections::BTreeSet;
-
 use serde::Serialize;
 
 use crate::ir::{FieldType, Label, Plugin, Scalar};
 use crate::manifest::Backend;
+use crate::targets::markdown::{Example, example_fields};
 
 use super::syntax::{call, docstring, isort_names, py_str, statement};
 
@@ -73,22 +72,12 @@ pub struct Kind {
 
 /// The Python side of a backend kind.
 pub fn kind(backend: Backend) -> Kind {
-    match backend {
-        Backend::K8s => Kind {
-            phrase: "a Kubernetes operator plugin",
-            mixin: None,
-        },
-        Backend::Core => Kind {
-            phrase: "a core plugin",
-            mixin: None,
-        },
-        Backend::WebapiAsync => Kind {
-            phrase: "an asynchronous web API (connector) plugin",
-            mixin: Some("AsyncConnectorExecutorMixin"),
-        },
-        Backend::WebapiSync => Kind {
-            phrase: "a synchronous web API (connector) plugin",
-            mixin: Some("SyncConnectorExecutorMixin"),
+    Kind {
+        phrase: crate::targets::markdown::backend_phrase(backend),
+        mixin: match backend {
+            Backend::K8s | Backend::Core => None,
+            Backend::WebapiAsync => Some("AsyncConnectorExecutorMixin"),
+            Backend::WebapiSync => Some("SyncConnectorExecutorMixin"),
         },
     }
 }
@@ -434,29 +423,18 @@ pub fn build_hooks(plugin: &Plugin, header: String) -> HooksVm {
     }
 }
 
-/// The names a README's usage example may set on the config: up to two singular,
-/// implicit-presence, non-deprecated fields of simple types, with an example value.
+/// The names a README's usage example may set on the config, with an example value.
 pub fn example_arguments(plugin: &Plugin) -> Vec<(String, String)> {
-    let mut seen = BTreeSet::new();
-    plugin
-        .custom_message()
-        .fields
-        .iter()
-        .filter(|f| f.label == Label::Singular && !f.explicit_presence && !f.deprecated)
-        .filter_map(|f| {
-            let value = match &f.ty {
-                FieldType::Scalar { scalar } => match scalar {
-                    Scalar::String => py_str("example"),
-                    Scalar::Bool => "True".to_string(),
-                    Scalar::Double | Scalar::Float => "1.5".to_string(),
-                    Scalar::Bytes => return None,
-                    _ => "1".to_string(),
-                },
-                _ => return None,
+    example_fields(plugin)
+        .into_iter()
+        .map(|(f, example)| {
+            let value = match example {
+                Example::String => py_str("example"),
+                Example::Bool => "True".to_string(),
+                Example::Float => "1.5".to_string(),
+                Example::Int | Example::Int64 => "1".to_string(),
             };
-            seen.insert(f.names.python.clone())
-                .then(|| (f.names.python.clone(), value))
+            (f.names.python.clone(), value)
         })
-        .take(2)
         .collect()
 }

@@ -6,6 +6,7 @@
 //! only print them.
 
 mod models;
+mod readme;
 mod task;
 
 use std::path::{Path, PathBuf};
@@ -66,6 +67,13 @@ impl Target for TypeScript {
                 runtime.clone(),
             ));
             files.push(task::task_file(ctx, plugin, &models)?);
+            files.push(OutFile::generated(
+                format!("{dir}/README.md"),
+                ctx.renderer.render(
+                    "typescript/README.md",
+                    &readme::build(plugin, &header("//", &plugin.source_files), &models),
+                )?,
+            ));
         }
         if !ctx.ir.plugins.is_empty() {
             let sources = all_sources(ctx);

@@ -990,6 +990,38 @@ fn oneof_view(plugin: &Plugin, m: &Message, oi: usize) -> OneofView {
     }
 }
 
+/// A field's TypeScript type and default as the package README's reference shows them: the
+/// property's type (a oneof member: its case of the oneof property's type), and its value in a
+/// new message.
+pub(super) fn reference_type(plugin: &Plugin, f: &Field) -> (String, String) {
+    let vt = value_type(plugin, &f.ty);
+    if f.oneof.is_some() {
+        // A member is a case of the oneof's property, not a property of its own.
+        return (
+            format!(
+                "{{ case: {}; value: {} }}",
+                ts_string(&f.names.typescript),
+                vt.ts
+            ),
+            "undefined".into(),
+        );
+    }
+    match &f.label {
+        Label::Singular => {
+            if f.explicit_presence || vt.is_set.is_none() && vt.default == "undefined" {
+                (format!("{} | undefined", vt.ts), "undefined".into())
+            } else {
+                (vt.ts, vt.default)
+            }
+        }
+        Label::Repeated => (format!("{}[]", vt.ts), "[]".into()),
+        Label::Map { key } => {
+            let (kts, _, _) = map_key(*key);
+            (format!("Map<{kts}, {}>", vt.ts), "empty".into())
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
