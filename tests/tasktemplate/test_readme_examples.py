@@ -41,7 +41,7 @@ PLUGINS = _plugins()
 
 
 def _code_block(readme: Path, language: str) -> str:
-    blocks = re.findall(rf"```{language}\n(.*?)```", readme.read_text(), re.S)
+    blocks = re.findall(rf"```{language}\n(.*?)```", readme.read_text(), re.DOTALL)
     assert len(blocks) == 1, (
         f"{readme}: expected one {language} block, found {len(blocks)}"
     )
@@ -66,7 +66,7 @@ def _check_template(text: str, plugin: dict[str, Any], code: str) -> None:
 
 def _run(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> str:
     done = subprocess.run(
-        cmd, cwd=cwd, capture_output=True, text=True, env=env, timeout=600
+        cmd, check=False, cwd=cwd, capture_output=True, text=True, env=env, timeout=600
     )
     assert done.returncode == 0, f"{' '.join(cmd)}:\n{done.stdout}\n{done.stderr}"
     return done.stdout
@@ -77,7 +77,7 @@ def _run(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> str:
 def test_go_readme_example(plugin: dict[str, Any], tmp_path: Path) -> None:
     package = GENERATED / "go" / plugin["name"]
     code = _code_block(package / "README.md", "go")
-    module = re.search(r"^module (\S+)", (package / "go.mod").read_text(), re.M)
+    module = re.search(r"^module (\S+)", (package / "go.mod").read_text(), re.MULTILINE)
     assert module is not None
     (tmp_path / "main.go").write_text(code)
     (tmp_path / "go.mod").write_text(
