@@ -90,9 +90,16 @@ pub struct Plugin {
 }
 
 impl Plugin {
-    /// The message with this full name.
+    /// The message with this full name (a binary search: after the custom message, messages
+    /// are sorted by full name).
     pub fn message(&self, full_name: &str) -> Option<&Message> {
-        self.messages.iter().find(|m| m.full_name == full_name)
+        let (custom, rest) = self.messages.split_first()?;
+        if custom.full_name == full_name {
+            return Some(custom);
+        }
+        rest.binary_search_by(|m| m.full_name.as_str().cmp(full_name))
+            .ok()
+            .map(|i| &rest[i])
     }
 
     /// The custom message.
@@ -100,9 +107,12 @@ impl Plugin {
         &self.messages[0]
     }
 
-    /// The enum with this full name.
+    /// The enum with this full name (a binary search: enums are sorted by full name).
     pub fn enum_(&self, full_name: &str) -> Option<&Enum> {
-        self.enums.iter().find(|e| e.full_name == full_name)
+        self.enums
+            .binary_search_by(|e| e.full_name.as_str().cmp(full_name))
+            .ok()
+            .map(|i| &self.enums[i])
     }
 }
 

@@ -1171,15 +1171,22 @@ impl<'a> Gen<'a> {
         self.ok(format!("{l}.empty"), m, j("{}"), j("{}"), false);
         let (input, canon) = self.rich(m, self.depth(RICH_DEPTH), false);
         self.ok(format!("{l}.full"), m, input.clone(), canon.clone(), false);
-        self.ok(format!("{l}.full.strict"), m, input, canon, true);
+        // A large plugin keeps the two full cases that together check strict mode, proto
+        // names and alternative spellings.
+        let large = self.large();
+        if !large {
+            self.ok(format!("{l}.full.strict"), m, input, canon, true);
+        }
         let (input, canon) = self.rich(m, self.depth(RICH_DEPTH), true);
-        self.ok(
-            format!("{l}.full.proto_names"),
-            m,
-            input.clone(),
-            canon.clone(),
-            false,
-        );
+        if !large {
+            self.ok(
+                format!("{l}.full.proto_names"),
+                m,
+                input.clone(),
+                canon.clone(),
+                false,
+            );
+        }
         self.ok(
             format!("{l}.full.proto_names.strict"),
             m,
@@ -1206,7 +1213,7 @@ impl<'a> Gen<'a> {
             true,
         );
         let (input, canon) = self.rich(m, 1, false);
-        if let Json::Object(mut members) = input {
+        if let (false, Json::Object(mut members)) = (large, input) {
             members.insert(members.len() / 2, (zz.clone(), n("1")));
             self.ok(
                 format!("{l}.unknown_key.among_fields"),
@@ -1306,14 +1313,87 @@ impl<'a> Gen<'a> {
         );
     }
 
+    /// Whether the plugin is large (more than `SMALL_PLUGIN` messages): its fields of a type
+    /// (and label) after the first get only [`Gen::lean_field_cases`], so that the vectors
+    /// grow with the number of fields, not with fields times samples.
+    fn large(&self) -> bool {
+        self.plugin.messages.len() > SMALL_PLUGIN
+    }
+
+    /// The cases of a field of a large plugin whose type (and label) an earlier field had
+    /// every case of: one value, which reaches the field's key and wiring, and one error,
+    /// which checks the path it names.
+    fn lean_field_cases(&mut self, m: &Message, name: &str, f: &Field) {
+        let key = f.json_name.clone();
+        let single = |v: Json| Json::obj([(key.clone(), v)]);
+        // A message value is the empty message: its own cases cover its fields.
+        let v = match &f.ty {
+            FieldType::Message { .. } => Some(ok("empty", j("{}"), j("{}"))),
+            ty => self.pick(ty, 1, false),
+        };
+        let Some(v) = v else {
+            return;
+        };
+        let (input, canon, bad, at) = match &f.label {
+            Label::Singular => {
+                let canon = if v.default && !f.explicit_presence {
+                    j("{}")
+                } else {
+                    single(v.canon)
+                };
+                let bad = self.bads(&f.ty, 1).into_iter().next();
+                let at = bad.as_ref().map(|b| format!("{key}{}", b.suffix));
+                (single(v.input), canon, bad.map(|b| b.input), at)
+            }
+            Label::Repeated => (
+                single(Json::Array(vec![v.input])),
+                single(Json::Array(vec![v.canon])),
+                Some(j(r#"{"0": 1}"#)),
+                Some(key.clone()),
+            ),
+            Label::Map { key: k } => {
+                let Some((_, kin, kc)) = key_samples(*k).into_iter().nth(1) else {
+                    return;
+                };
+                (
+                    single(Json::obj([(kin, v.input)])),
+                    single(Json::obj([(kc, v.canon)])),
+                    Some(j("[]")),
+                    Some(key.clone()),
+                )
+            }
+        };
+        self.ok(format!("{name}.value"), m, input, canon, false);
+        if let (Some(bad), Some(at)) = (bad, at) {
+            self.err(format!("{name}.error"), m, single(bad), at, false);
+        }
+    }
+
     fn field_cases(&mut self, m: &Message, l: &str, f: &Field) {
         let name = format!("{l}.{}", f.proto_name);
+        if self.large() {
+            let label = match &f.label {
+                Label::Singular => "",
+                Label::Repeated => "repeated ",
+                Label::Map { .. } => "map ",
+            };
+            // All message types share one key: each message has cases of its own.
+            let ty = match &f.ty {
+                FieldType::Message { .. } => "message".to_string(),
+                ty => type_key(ty),
+            };
+            if !self.covered.insert(format!("{label}{ty}")) {
+                self.lean_field_cases(m, &name, f);
+                return;
+            }
+        }
         let key = f.json_name.clone();
         let single = |v: Json| Json::obj([(key.clone(), v)]);
         let proto_key_differs = f.proto_name != f.json_name;
         match &f.label {
             Label::Singular => {
-                let full = matches!(f.ty, FieldType::Message { .. })
+                let full = self.large()
+                    || matches!(f.ty, FieldType::Message { .. })
                     || self.covered.insert(type_key(&f.ty));
                 let mut samples = self.samples(&f.ty, self.depth(2));
                 let mut bads = self.bads(&f.ty, self.depth(2));
@@ -1856,18 +1936,23 @@ impl<'a> Gen<'a> {
                     .rev()
                     .fold((input, canon), |(i, c), st| st.wrap(i, c))
             };
-            let (input, canon) = self.rich(m, 2, false);
-            let (input, canon) = wrap(input, canon);
-            self.ok(format!("{name}.full"), custom, input, canon, false);
-            let (input, canon) = self.rich(m, 2, true);
-            let (input, canon) = wrap(input, canon);
-            self.ok(
-                format!("{name}.full.proto_names.strict"),
-                custom,
-                input,
-                canon,
-                true,
-            );
+            // A large plugin checks each message's full values at its own level only; here,
+            // the paths of errors and unknown keys through the nesting.
+            let large = self.large();
+            if !large {
+                let (input, canon) = self.rich(m, 2, false);
+                let (input, canon) = wrap(input, canon);
+                self.ok(format!("{name}.full"), custom, input, canon, false);
+                let (input, canon) = self.rich(m, 2, true);
+                let (input, canon) = wrap(input, canon);
+                self.ok(
+                    format!("{name}.full.proto_names.strict"),
+                    custom,
+                    input,
+                    canon,
+                    true,
+                );
+            }
             if let Some((f, b)) = self.first_bad(m, 1) {
                 let (input, _) = wrap(Json::obj([(f.json_name.clone(), b.input)]), j("{}"));
                 self.err(
@@ -1902,11 +1987,12 @@ impl<'a> Gen<'a> {
                 join(&path, &zz),
                 true,
             );
-            if let Some(f) = m
-                .fields
-                .iter()
-                .find(|f| f.proto_name != f.json_name && !null_is_value(&f.ty))
-            {
+            if let (false, Some(f)) = (
+                large,
+                m.fields
+                    .iter()
+                    .find(|f| f.proto_name != f.json_name && !null_is_value(&f.ty)),
+            ) {
                 self.both_spellings(custom, &name, f, &path, &wrap);
             }
             for o in &m.oneofs {
