@@ -4,7 +4,7 @@
 //! comment and every source location is resolved here, and name clashes are reported here.
 //! Emitters read only this module's types.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use prost_reflect::{
     Cardinality, DescriptorPool, EnumDescriptor, FieldDescriptor, FileDescriptor, Kind,
@@ -558,8 +558,8 @@ fn build_plugin(
     }
 
     let custom_package = custom.package_name().to_string();
-    let type_names = resolve_type_names(&messages, &enums, &custom_package)?;
     let docs = DocIndex::new(pool);
+    let type_names = resolve_type_names(&messages, &enums, &custom_package, &docs)?;
     let mut diags = Vec::new();
 
     let recursive = recursive_messages(&messages);
@@ -652,6 +652,7 @@ fn resolve_type_names(
     messages: &BTreeMap<String, MessageDescriptor>,
     enums: &BTreeMap<String, EnumDescriptor>,
     custom_package: &str,
+    docs: &DocIndex,
 ) -> std::result::Result<BTreeMap<String, LangNames>, Vec<Diagnostic>> {
     // (full name, package, location) of every type.
     let mut types: Vec<(String, String, Location)> = Vec::new();
@@ -659,14 +660,14 @@ fn resolve_type_names(
         types.push((
             m.full_name().to_string(),
             m.package_name().to_string(),
-            message_location(m),
+            message_location(docs, m),
         ));
     }
     for e in enums.values() {
         types.push((
             e.full_name().to_string(),
             e.package_name().to_string(),
-            enum_location(e),
+            enum_location(docs, e),
         ));
     }
     // A simple flattened name shared by types of different packages is qualified by package,
@@ -874,7 +875,7 @@ fn build_message(
         package: m.package_name().to_string(),
         names,
         doc: docs.doc(&file, m.path()),
-        location: message_location(m),
+        location: message_location(docs, m),
         deprecated: m
             .descriptor_proto()
             .options
@@ -1109,37 +1110,50 @@ fn build_enum(
     })
 }
 
-fn message_location(m: &MessageDescriptor) -> Location {
-    DocIndex::location_in(&m.parent_file(), m.path())
+fn message_location(docs: &DocIndex, m: &MessageDescriptor) -> Location {
+    docs.location(&m.parent_file(), m.path())
 }
 
-fn enum_location(e: &EnumDescriptor) -> Location {
-    DocIndex::location_in(&e.parent_file(), e.path())
+fn enum_location(docs: &DocIndex, e: &EnumDescriptor) -> Location {
+    docs.location(&e.parent_file(), e.path())
 }
 
-/// Comments and spans from `SourceCodeInfo`, looked up by descriptor path.
-struct DocIndex;
+/// Comments and spans from `SourceCodeInfo`, looked up by descriptor path: one map per file,
+/// built once, so that looking up every declaration is linear in the size of the IDL.
+struct DocIndex {
+    /// File name → descriptor path → (line, column, doc text).
+    files: HashMap<String, HashMap<Vec<i32>, (u32, u32, String)>>,
+}
 
 impl DocIndex {
-    fn new(_pool: &DescriptorPool) -> Self {
-        DocIndex
+    fn new(pool: &DescriptorPool) -> Self {
+        let mut files = HashMap::new();
+        for file in pool.files() {
+            let Some(info) = file.file_descriptor_proto().source_code_info.as_ref() else {
+                continue;
+            };
+            let mut map = HashMap::with_capacity(info.location.len());
+            for l in &info.location {
+                // The first location of a path is the declaration (protoc's order).
+                map.entry(l.path.clone()).or_insert_with(|| {
+                    let line = l.span.first().map_or(1, |&v| v as u32 + 1);
+                    let col = l.span.get(1).map_or(1, |&v| v as u32 + 1);
+                    (line, col, doc_text(l))
+                });
+            }
+            files.insert(file.name().to_string(), map);
+        }
+        DocIndex { files }
     }
 
-    fn find<'a>(
-        file: &'a FileDescriptor,
-        path: &[i32],
-    ) -> Option<&'a prost_types::source_code_info::Location> {
-        file.file_descriptor_proto()
-            .source_code_info
-            .as_ref()?
-            .location
-            .iter()
-            .find(|l| l.path == path)
+    fn find(&self, file: &FileDescriptor, path: &[i32]) -> Option<&(u32, u32, String)> {
+        self.files.get(file.name())?.get(path)
     }
 
-    fn location_in(file: &FileDescriptor, path: &[i32]) -> Location {
-        let (line, col) = Self::find(file, path)
-            .map(|l| (l.span[0] as u32 + 1, l.span[1] as u32 + 1))
+    fn location(&self, file: &FileDescriptor, path: &[i32]) -> Location {
+        let (line, col) = self
+            .find(file, path)
+            .map(|(line, col, _)| (*line, *col))
             .unwrap_or((1, 1));
         Location {
             file: file.name().to_string(),
@@ -1148,30 +1162,30 @@ impl DocIndex {
         }
     }
 
-    fn location(&self, file: &FileDescriptor, path: &[i32]) -> Location {
-        Self::location_in(file, path)
-    }
-
     /// Leading comment, then trailing comment, each dedented; blank when there is none.
     fn doc(&self, file: &FileDescriptor, path: &[i32]) -> String {
-        let Some(l) = Self::find(file, path) else {
-            return String::new();
-        };
-        let mut parts = Vec::new();
-        for c in [
-            l.leading_comments.as_deref(),
-            l.trailing_comments.as_deref(),
-        ]
-        .into_iter()
-        .flatten()
-        {
-            let text = clean_comment(c);
-            if !text.is_empty() {
-                parts.push(text);
-            }
-        }
-        parts.join("\n\n")
+        self.find(file, path)
+            .map(|(_, _, doc)| doc.clone())
+            .unwrap_or_default()
     }
+}
+
+/// A location's leading comment, then its trailing comment, each cleaned.
+fn doc_text(l: &prost_types::source_code_info::Location) -> String {
+    let mut parts = Vec::new();
+    for c in [
+        l.leading_comments.as_deref(),
+        l.trailing_comments.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        let text = clean_comment(c);
+        if !text.is_empty() {
+            parts.push(text);
+        }
+    }
+    parts.join("\n\n")
 }
 
 /// Removes the one leading space protoc style leaves on each line, trailing blanks and blank
