@@ -1118,11 +1118,14 @@ fn enum_location(docs: &DocIndex, e: &EnumDescriptor) -> Location {
     docs.location(&e.parent_file(), e.path())
 }
 
+/// Line, column and doc text of one declaration.
+type Decl = (u32, u32, String);
+
 /// Comments and spans from `SourceCodeInfo`, looked up by descriptor path: one map per file,
 /// built once, so that looking up every declaration is linear in the size of the IDL.
 struct DocIndex {
-    /// File name → descriptor path → (line, column, doc text).
-    files: HashMap<String, HashMap<Vec<i32>, (u32, u32, String)>>,
+    /// File name → descriptor path → declaration.
+    files: HashMap<String, HashMap<Vec<i32>, Decl>>,
 }
 
 impl DocIndex {
@@ -1146,7 +1149,7 @@ impl DocIndex {
         DocIndex { files }
     }
 
-    fn find(&self, file: &FileDescriptor, path: &[i32]) -> Option<&(u32, u32, String)> {
+    fn find(&self, file: &FileDescriptor, path: &[i32]) -> Option<&Decl> {
         self.files.get(file.name())?.get(path)
     }
 
