@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Checks every generated Go module: `gofmt -l` must print nothing, and `go vet ./...` and
-# `go build ./...` must pass, offline (GOPROXY=off: the modules use the standard library only,
+# Checks every generated Go module: `gofmt -l` must print nothing, and `go vet ./...`,
+# `go build ./...` and `go test ./...` (each package's own conformance tests) must pass, offline (GOPROXY=off: the modules use the standard library only,
 # and the testee reaches the plugin modules through `replace` directives).
 #
 # Usage: scripts/lint-go.sh OUTPUT_ROOT
@@ -38,7 +38,8 @@ for mod in "$root"/go/*/go.mod; do
     status=1
     continue
   fi
-  if (cd "$dir" && go vet ./... && go build -buildvcs=false -o /dev/null ./...); then
+  # `go test` runs the package's own tests (vectors_test.go: its conformance vectors).
+  if (cd "$dir" && go vet ./... && go build -buildvcs=false -o /dev/null ./... && go test -buildvcs=false ./...); then
     echo "ok      $dir"
   else
     echo "FAILED  $dir" >&2

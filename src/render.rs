@@ -172,7 +172,10 @@ mod tests {
             h.register_template_string(name, *text).unwrap();
             assert_eq!(fast, h.render(name, &vars).unwrap(), "{name}");
         }
-        assert!(taken >= 4, "the runtime templates take the substitution path");
+        assert!(
+            taken >= 4,
+            "the runtime templates take the substitution path"
+        );
         assert_eq!(substitute("{{#if x}}a{{/if}}", &vars), None);
         assert_eq!(substitute("{{missing}}", &vars), None);
         assert_eq!(substitute("\\{{header}}", &vars), None);

@@ -14,12 +14,14 @@ mod doc;
 mod e2e;
 mod readme;
 mod task;
+mod unit_tests;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use serde::Serialize;
 
+use crate::conformance::{PluginVectors, literal};
 use crate::error::Result;
 use crate::ir::{Enum, EnumValue, Field, FieldType, JsonKind, Label, Message, Plugin, Scalar, Wkt};
 use crate::targets::{Cmd, Context, OutFile, Target, Testee, header};
@@ -40,8 +42,8 @@ impl Target for Go {
 
     fn emit(&self, ctx: &Context<'_>) -> Result<Vec<OutFile>> {
         let mut files = Vec::new();
-        for plugin in &ctx.ir.plugins {
-            files.extend(plugin_files(ctx, plugin)?);
+        for (plugin, vectors) in ctx.ir.plugins.iter().zip(ctx.vectors) {
+            files.extend(plugin_files(ctx, plugin, vectors)?);
         }
         files.extend(testee_files(ctx)?);
         Ok(files)
@@ -189,7 +191,11 @@ struct TesteeMessage {
 // ---------------------------------------------------------------------------------------------
 // Files.
 
-fn plugin_files(ctx: &Context<'_>, plugin: &Plugin) -> Result<Vec<OutFile>> {
+fn plugin_files(
+    ctx: &Context<'_>,
+    plugin: &Plugin,
+    vectors: &PluginVectors,
+) -> Result<Vec<OutFile>> {
     let dir = format!("go/{}", plugin.name);
     let head = header("//", &plugin.source_files);
     let package = package_name(plugin);
@@ -240,6 +246,18 @@ fn plugin_files(ctx: &Context<'_>, plugin: &Plugin) -> Result<Vec<OutFile>> {
         ctx.renderer.render("go/runtime.go", &runtime)?,
     ));
     files.push(task::task_file(ctx, plugin)?);
+    let constructions = literal::constructions(plugin, &vectors.cases)?;
+    files.push(OutFile::generated(
+        format!("{dir}/vectors_test.go"),
+        ctx.renderer.render(
+            "go/vectors_test.go",
+            &unit_tests::build(plugin, head.clone(), &constructions),
+        )?,
+    ));
+    files.push(OutFile::generated(
+        format!("{dir}/testdata/vectors.json"),
+        vectors.json.clone(),
+    ));
     files.push(OutFile::generated(
         format!("{dir}/README.md"),
         ctx.renderer
