@@ -4,6 +4,7 @@
 
 pub mod go;
 pub mod markdown;
+pub mod pretty;
 pub mod python;
 pub mod rust;
 pub mod typescript;

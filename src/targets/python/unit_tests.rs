@@ -19,6 +19,7 @@ use super::{RUNTIME_EXPORTS, exported_runtime};
 use crate::conformance::Json;
 use crate::conformance::literal::{Construction, FieldLit, FloatLit, KeyLit, Lit, MessageLit};
 use crate::ir::{Plugin, Wkt};
+use crate::targets::pretty::{Doc, Style};
 
 /// `tests/test_vectors.py`.
 #[derive(Debug, Serialize)]
@@ -41,49 +42,11 @@ pub struct TestsVm {
     pub constructed_count: usize,
 }
 
-/// A Python expression, laid out by [`layout`].
-enum Doc {
-    /// Text that is never split.
-    Atom(String),
-    /// `open item, item close`, or one item per line.
-    Group {
-        open: String,
-        items: Vec<Doc>,
-        close: String,
-    },
-    /// `prefix` then a document (`name=...`, `"key": ...`).
-    Pair(String, Box<Doc>),
-}
-
-fn flat(doc: &Doc) -> String {
-    match doc {
-        Doc::Atom(s) => s.clone(),
-        Doc::Group { open, items, close } => {
-            let inner: Vec<String> = items.iter().map(flat).collect();
-            format!("{open}{}{close}", inner.join(", "))
-        }
-        Doc::Pair(prefix, d) => format!("{prefix}{}", flat(d)),
-    }
-}
-
-/// Lays out `doc` at `indent` after `lead` and before `tail`, as lines without newlines.
-fn layout(doc: &Doc, indent: usize, lead: &str, tail: &str, out: &mut Vec<String>) {
-    let pad = " ".repeat(indent);
-    let one = format!("{pad}{lead}{}{tail}", flat(doc));
-    match doc {
-        Doc::Group { open, items, close } if width(&one) > LINE_LENGTH && !items.is_empty() => {
-            out.push(format!("{pad}{lead}{open}"));
-            for item in items {
-                layout(item, indent + 4, "", ",", out);
-            }
-            out.push(format!("{pad}{close}{tail}"));
-        }
-        Doc::Pair(prefix, d) if width(&one) > LINE_LENGTH => {
-            layout(d, indent, &format!("{lead}{prefix}"), tail, out);
-        }
-        _ => out.push(one),
-    }
-}
+/// Lines as `ruff format` measures them.
+const PY: Style = Style {
+    limit: LINE_LENGTH,
+    width,
+};
 
 /// Prints literal trees as Python constructor expressions.
 struct Printer<'a> {
@@ -116,30 +79,26 @@ impl Printer<'_> {
             .map(|(f, v)| {
                 let value = match v {
                     FieldLit::One(lit) => self.value(lit, true),
-                    FieldLit::List(items) => Doc::Group {
-                        open: "[".into(),
-                        items: items.iter().map(|l| self.value(l, false)).collect(),
-                        close: "]".into(),
-                    },
-                    FieldLit::Map(entries) => Doc::Group {
-                        open: "{".into(),
-                        items: entries
+                    FieldLit::List(items) => Doc::group(
+                        "[",
+                        items.iter().map(|l| self.value(l, false)).collect(),
+                        "]",
+                    ),
+                    FieldLit::Map(entries) => Doc::group(
+                        "{",
+                        entries
                             .iter()
                             .map(|(k, l)| {
                                 Doc::Pair(format!("{}: ", key(k)), Box::new(self.value(l, false)))
                             })
                             .collect(),
-                        close: "}".into(),
-                    },
+                        "}",
+                    ),
                 };
                 Doc::Pair(format!("{}=", f.names.python), Box::new(value))
             })
             .collect();
-        Doc::Group {
-            open,
-            items,
-            close: ")".into(),
-        }
+        Doc::group(open, items, ")")
     }
 
     /// `singular`: the value of a singular field, where a JSON null of a `Value` field is
@@ -173,11 +132,11 @@ impl Printer<'_> {
                 let name = self.runtime_name("Timestamp");
                 atom(format!("{name}(seconds={seconds}, nanos={nanos})"))
             }
-            Lit::FieldMask(paths) => Doc::Group {
-                open: format!("{}(paths=[", self.runtime_name("FieldMask")),
-                items: paths.iter().map(|p| atom(py_str(p))).collect(),
-                close: "])".into(),
-            },
+            Lit::FieldMask(paths) => Doc::group(
+                format!("{}(paths=[", self.runtime_name("FieldMask")),
+                paths.iter().map(|p| atom(py_str(p))).collect(),
+                "])",
+            ),
             Lit::Empty => atom(format!("{}()", self.runtime_name("Empty"))),
             Lit::NullValue => atom(format!("{}.NULL_VALUE", self.runtime_name("NullValue"))),
             Lit::Json { wkt, value } => {
@@ -243,19 +202,15 @@ fn json_doc(v: &Json) -> Doc {
         Json::Bool(b) => Doc::Atom(py_bool(*b)),
         Json::Number(t) => Doc::Atom(float(FloatLit::Finite(t.parse().unwrap_or(0.0)))),
         Json::String(s) | Json::EscapedString(s) => Doc::Atom(py_str(s)),
-        Json::Array(items) => Doc::Group {
-            open: "[".into(),
-            items: items.iter().map(json_doc).collect(),
-            close: "]".into(),
-        },
-        Json::Object(members) => Doc::Group {
-            open: "{".into(),
-            items: members
+        Json::Array(items) => Doc::group("[", items.iter().map(json_doc).collect(), "]"),
+        Json::Object(members) => Doc::group(
+            "{",
+            members
                 .iter()
                 .map(|(k, v)| Doc::Pair(format!("{}: ", py_str(k)), Box::new(json_doc(v))))
                 .collect(),
-            close: "}".into(),
-        },
+            "}",
+        ),
     }
 }
 
@@ -282,17 +237,17 @@ pub fn build(plugin: &Plugin, header: String, constructions: &[Construction<'_>]
     let decode_error = printer.runtime_name("DecodeError");
     let mut constructed = Vec::new();
     for c in constructions {
-        let entry = Doc::Group {
-            open: "(".into(),
-            items: vec![
+        let entry = Doc::group(
+            "(",
+            vec![
                 Doc::Atom(py_str(&c.case)),
                 printer.message(&c.value),
                 Doc::Atom(py_str(&c.canonical)),
             ],
-            close: ")".into(),
-        };
+            ")",
+        );
         let mut lines = Vec::new();
-        layout(&entry, 4, "", ",", &mut lines);
+        Doc::layout(&entry, 4, "", ",", &PY, &mut lines);
         constructed.push(lines.join("\n"));
     }
     let mut messages: Vec<(String, String)> = plugin
@@ -305,11 +260,12 @@ pub fn build(plugin: &Plugin, header: String, constructions: &[Construction<'_>]
         .into_iter()
         .map(|(full, class)| {
             let mut lines = Vec::new();
-            layout(
+            Doc::layout(
                 &Doc::Pair(format!("{}: ", py_str(&full)), Box::new(Doc::Atom(class))),
                 4,
                 "",
                 ",",
+                &PY,
                 &mut lines,
             );
             lines.join("\n")
@@ -327,15 +283,12 @@ pub fn build(plugin: &Plugin, header: String, constructions: &[Construction<'_>]
     }
     let items: Vec<Doc> = names.into_iter().map(Doc::Atom).collect();
     let mut lines = Vec::new();
-    layout(
-        &Doc::Group {
-            open: "(".into(),
-            items,
-            close: ")".into(),
-        },
+    Doc::layout(
+        &Doc::group("(", items, ")"),
         0,
         &format!("from {module} import "),
         "",
+        &PY,
         &mut lines,
     );
     // One name fits without parentheses; ruff removes redundant ones.
@@ -362,30 +315,6 @@ pub fn build(plugin: &Plugin, header: String, constructions: &[Construction<'_>]
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn layout_keeps_what_fits_and_explodes_the_rest() {
-        let small = Doc::Group {
-            open: "A(".into(),
-            items: vec![Doc::Pair("x=".into(), Box::new(Doc::Atom("1".into())))],
-            close: ")".into(),
-        };
-        let mut out = Vec::new();
-        layout(&small, 4, "", ",", &mut out);
-        assert_eq!(out, vec!["    A(x=1),"]);
-        let long = Doc::Group {
-            open: "A(".into(),
-            items: (0..12)
-                .map(|i| Doc::Pair(format!("field_{i}="), Box::new(Doc::Atom(i.to_string()))))
-                .collect(),
-            close: ")".into(),
-        };
-        let mut out = Vec::new();
-        layout(&long, 0, "x = ", "", &mut out);
-        assert_eq!(out.first().map(String::as_str), Some("x = A("));
-        assert_eq!(out.get(1).map(String::as_str), Some("    field_0=0,"));
-        assert_eq!(out.last().map(String::as_str), Some(")"));
-    }
 
     #[test]
     fn literals() {
