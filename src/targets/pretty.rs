@@ -24,12 +24,14 @@ pub enum Doc {
     Pair(String, Box<Doc>),
 }
 
-/// How lines are measured.
+/// How lines are measured and indented.
 pub struct Style {
     /// The line length limit.
     pub limit: usize,
     /// The display width of a line.
     pub width: fn(&str) -> usize,
+    /// Spaces per indentation level.
+    pub indent: usize,
 }
 
 impl Doc {
@@ -89,7 +91,7 @@ impl Doc {
             } if (style.width)(&one) > style.limit && !items.is_empty() => {
                 out.push(format!("{pad}{lead}{open}"));
                 for item in items {
-                    item.layout(indent + 4, "", ",", style, out);
+                    item.layout(indent + style.indent, "", ",", style, out);
                 }
                 out.push(format!("{pad}{close}{tail}"));
             }
@@ -108,6 +110,7 @@ mod tests {
     const STYLE: Style = Style {
         limit: 88,
         width: |s| s.chars().count(),
+        indent: 4,
     };
 
     #[test]

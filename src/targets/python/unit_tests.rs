@@ -46,6 +46,7 @@ pub struct TestsVm {
 const PY: Style = Style {
     limit: LINE_LENGTH,
     width,
+    indent: 4,
 };
 
 /// Prints literal trees as Python constructor expressions.

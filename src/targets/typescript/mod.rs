@@ -8,11 +8,13 @@
 mod models;
 mod readme;
 mod task;
+mod unit_tests;
 
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use crate::conformance::{PluginVectors, literal};
 use crate::error::{Error, Result};
 use crate::ir::Plugin;
 use crate::targets::{
@@ -38,7 +40,7 @@ impl Target for TypeScript {
                 header: header("//", &[]),
             },
         )?;
-        for plugin in &ctx.ir.plugins {
+        for (plugin, vectors) in ctx.ir.plugins.iter().zip(ctx.vectors) {
             let dir = format!("typescript/{}", plugin.name);
             let models = models::models_view(plugin)?;
             files.push(OutFile::generated(
@@ -67,6 +69,7 @@ impl Target for TypeScript {
                 runtime.clone(),
             ));
             files.push(task::task_file(ctx, plugin, &models)?);
+            files.extend(test_files(ctx, plugin, vectors, &dir)?);
             files.push(OutFile::generated(
                 format!("{dir}/README.md"),
                 ctx.renderer.render(
@@ -147,6 +150,43 @@ struct HeaderOnly {
 }
 
 /// Every `.proto` file the target's output derives from, sorted and unique.
+/// A package's own tests: its copy of the vectors, the test module, the Node.js declarations
+/// it needs, and the tsconfig that compiles it (`npm test`).
+fn test_files(
+    ctx: &Context<'_>,
+    plugin: &Plugin,
+    vectors: &PluginVectors,
+    dir: &str,
+) -> Result<Vec<OutFile>> {
+    let head = header("//", &plugin.source_files);
+    let constructions = literal::constructions(plugin, &vectors.cases)?;
+    let only_header = HeaderOnly {
+        header: header("//", &[]),
+    };
+    Ok(vec![
+        OutFile::generated(format!("{dir}/test/vectors.json"), vectors.json.clone()),
+        OutFile::generated(
+            format!("{dir}/test/vectors.test.ts"),
+            ctx.renderer.render(
+                "typescript/test/vectors.test.ts",
+                &unit_tests::build(plugin, head.clone(), &constructions),
+            )?,
+        ),
+        OutFile::generated(
+            format!("{dir}/test/node.d.ts"),
+            ctx.renderer
+                .render("typescript/test/node.d.ts", &only_header)?,
+        ),
+        OutFile::generated(
+            format!("{dir}/tsconfig.test.json"),
+            ctx.renderer.render(
+                "typescript/tsconfig.test.json",
+                &HeaderOnly { header: head },
+            )?,
+        ),
+    ])
+}
+
 fn all_sources(ctx: &Context<'_>) -> Vec<String> {
     let mut sources: Vec<String> = ctx
         .ir
