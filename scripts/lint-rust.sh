@@ -4,7 +4,8 @@
 #
 #   bash scripts/lint-rust.sh OUTPUT_ROOT      # e.g. generated
 #
-# Build products go to $CARGO_TARGET_DIR (default: target/generated-rust of this repository).
+# Build products go to $CARGO_TARGET_DIR (default: target/generated-rust/<key of the tree> of
+# this repository).
 # Cargo writes a Cargo.lock beside the workspace manifest; the script removes it again unless
 # it was there before, so the generated tree is left as it was.
 set -euo pipefail
@@ -19,7 +20,10 @@ if [ ! -f "$manifest" ]; then
   echo "lint-rust: $manifest is missing; run \`flyteplug generate\` with the rust target first" >&2
   exit 2
 fi
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$repo/target/generated-rust}"
+# One build folder per generated tree: two trees can hold crates of the same name and version,
+# and cargo would take one tree's build of such a crate as fresh for the other.
+tree_key="$(printf '%s' "$workspace" | sha256sum | cut -c1-12)"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$repo/target/generated-rust/$tree_key}"
 
 lock="$workspace/Cargo.lock"
 if [ ! -e "$lock" ]; then

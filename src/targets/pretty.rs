@@ -22,6 +22,8 @@ pub enum Doc {
     },
     /// `prefix` then a document (`name=...`, `"key": ...`).
     Pair(String, Box<Doc>),
+    /// A last item that takes no trailing comma (Rust's `..Default::default()`).
+    Rest(String),
 }
 
 /// How lines are measured and indented.
@@ -58,7 +60,7 @@ impl Doc {
     /// The document on one line.
     pub fn flat(&self) -> String {
         match self {
-            Doc::Atom(s) => s.clone(),
+            Doc::Atom(s) | Doc::Rest(s) => s.clone(),
             Doc::Group {
                 open,
                 items,
@@ -91,7 +93,12 @@ impl Doc {
             } if (style.width)(&one) > style.limit && !items.is_empty() => {
                 out.push(format!("{pad}{lead}{open}"));
                 for item in items {
-                    item.layout(indent + style.indent, "", ",", style, out);
+                    let comma = if matches!(item, Doc::Rest(_)) {
+                        ""
+                    } else {
+                        ","
+                    };
+                    item.layout(indent + style.indent, "", comma, style, out);
                 }
                 out.push(format!("{pad}{close}{tail}"));
             }

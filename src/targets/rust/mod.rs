@@ -9,11 +9,13 @@ pub mod backend;
 mod doc;
 mod layout;
 mod model;
+mod unit_tests;
 
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use crate::conformance::literal;
 use crate::error::{Error, Result};
 use crate::ir::Plugin;
 use crate::targets::{Cmd, Context, OutFile, Target, Testee, header};
@@ -40,7 +42,7 @@ impl Target for Rust {
         if ctx.ir.plugins.is_empty() {
             return Ok(files);
         }
-        for plugin in &ctx.ir.plugins {
+        for (plugin, vectors) in ctx.ir.plugins.iter().zip(ctx.vectors) {
             if plugin.name == "testee" {
                 return Err(Error::msg(
                     "a plugin named `testee` would collide with the Rust testee crate `rust/testee/`; rename the plugin",
@@ -59,6 +61,17 @@ impl Target for Rust {
             files.push(OutFile::generated(
                 format!("{dir}/src/{}", module.path),
                 module.contents,
+            ));
+            let constructions = literal::constructions(plugin, &vectors.cases)?;
+            let tests =
+                unit_tests::build(plugin, header("//", &plugin.source_files), &constructions);
+            files.push(OutFile::generated(
+                format!("{dir}/tests/vectors.rs"),
+                ctx.renderer.render("rust/tests/vectors.rs", &tests)?,
+            ));
+            files.push(OutFile::generated(
+                format!("{dir}/tests/vectors.json"),
+                vectors.json.clone(),
             ));
         }
         files.push(OutFile::generated(

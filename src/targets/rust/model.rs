@@ -93,7 +93,7 @@ pub fn module(plugin: &Plugin, codec: String) -> Result<ModuleVm> {
 /// `(message full name, field index)` of the singular message fields that need a `Box`: those
 /// whose type reaches back to the message through singular message fields (a struct cannot
 /// hold itself inline; `Vec` and `BTreeMap` already add indirection).
-fn boxed_fields(plugin: &Plugin) -> BTreeSet<(String, usize)> {
+pub(super) fn boxed_fields(plugin: &Plugin) -> BTreeSet<(String, usize)> {
     let mut edges: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for m in &plugin.messages {
         let targets = edges.entry(m.full_name.as_str()).or_default();
@@ -129,7 +129,7 @@ fn boxed_fields(plugin: &Plugin) -> BTreeSet<(String, usize)> {
     boxed
 }
 
-fn scalar_type(s: Scalar) -> &'static str {
+pub(super) fn scalar_type(s: Scalar) -> &'static str {
     match s {
         Scalar::Double => "f64",
         Scalar::Float => "f32",
@@ -323,7 +323,7 @@ fn message(
     })
 }
 
-fn variant_name(f: &Field) -> String {
+pub(super) fn variant_name(f: &Field) -> String {
     names::rust::oneof_variant_name(&f.proto_name)
 }
 
