@@ -132,7 +132,7 @@ fn usage(plugin: &Plugin, names: &ClassNames) -> (String, Option<String>, &'stat
                  {decorator}\n\
                  def count_rows(table: str) -> int:\n\
                  \x20   \"\"\"The connector runs this task; the signature is its interface.\"\"\"\n\
-                 \x20   ...\n\n\n\
+                 \x20   return 0  # not run here: the connector computes the result\n\n\n\
                  @workflow\n\
                  def wf(table: str = \"events\") -> int:\n\
                  \x20   return count_rows(table=table)"
