@@ -2,7 +2,7 @@
 //! terminal phase, then calls [`CorePlugin::finalize`]; deleting a running task calls
 //! [`CorePlugin::abort`] first.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -23,6 +23,10 @@ pub struct CoreHostOptions {
     /// start the task again from the default state when Flyte asks for it. Without it, a task
     /// whose connector restarted reports a retryable system failure.
     pub resume_after_restart: bool,
+    /// How many deleted task ids the host remembers (so that a late `GetTask` does not start
+    /// a deleted task again from its resource meta); the oldest are forgotten first, which
+    /// bounds the memory of a long-running connector.
+    pub remembered_deletions: usize,
 }
 
 impl Default for CoreHostOptions {
@@ -30,6 +34,7 @@ impl Default for CoreHostOptions {
         CoreHostOptions {
             poll_interval: Duration::from_millis(500),
             resume_after_restart: true,
+            remembered_deletions: 65_536,
         }
     }
 }
@@ -53,7 +58,40 @@ struct Running {
 
 struct Tasks {
     running: HashMap<String, Running>,
-    deleted: HashSet<String>,
+    deleted: Deleted,
+}
+
+/// The ids of deleted tasks, at most `capacity` of them, the oldest forgotten first.
+struct Deleted {
+    ids: HashSet<String>,
+    order: VecDeque<String>,
+    capacity: usize,
+}
+
+impl Deleted {
+    fn new(capacity: usize) -> Deleted {
+        Deleted {
+            ids: HashSet::new(),
+            order: VecDeque::new(),
+            capacity,
+        }
+    }
+
+    fn contains(&self, id: &str) -> bool {
+        self.ids.contains(id)
+    }
+
+    fn insert(&mut self, id: &str) {
+        if self.capacity == 0 || !self.ids.insert(id.to_string()) {
+            return;
+        }
+        self.order.push_back(id.to_string());
+        while self.order.len() > self.capacity {
+            if let Some(oldest) = self.order.pop_front() {
+                self.ids.remove(&oldest);
+            }
+        }
+    }
 }
 
 /// Runs core plugin tasks in the background.
@@ -79,12 +117,13 @@ impl<P: CorePlugin> std::fmt::Debug for CoreHost<P> {
 impl<P: CorePlugin> CoreHost<P> {
     /// A host for a plugin.
     pub fn new(plugin: P, options: CoreHostOptions) -> Self {
+        let deleted = Deleted::new(options.remembered_deletions);
         CoreHost {
             plugin: Arc::new(plugin),
             options,
             tasks: Arc::new(Mutex::new(Tasks {
                 running: HashMap::new(),
-                deleted: HashSet::new(),
+                deleted,
             })),
         }
     }
@@ -169,7 +208,7 @@ impl<P: CorePlugin> CoreHost<P> {
         let running = {
             let mut tasks = self.lock();
             let running = tasks.running.remove(id);
-            tasks.deleted.insert(id.to_string());
+            tasks.deleted.insert(id);
             running?
         };
         running.cancel.notify_one();
@@ -352,6 +391,27 @@ mod tests {
         assert!(host.is_deleted(&id));
         // A deleted id does not start again.
         assert!(!host.start_with_id(&id, ctx()));
+    }
+
+    #[tokio::test]
+    async fn remembers_a_bounded_number_of_deletions() {
+        let host = CoreHost::new(
+            Steps::default(),
+            CoreHostOptions {
+                remembered_deletions: 2,
+                ..fast()
+            },
+        );
+        let ids: Vec<String> = (0..3).map(|_| host.start(ctx())).collect();
+        for id in &ids {
+            host.delete(id).await;
+        }
+        // The oldest deletion is forgotten; the two latest are remembered.
+        assert!(!host.is_deleted(&ids[0]));
+        assert!(host.is_deleted(&ids[1]));
+        assert!(host.is_deleted(&ids[2]));
+        assert_eq!(host.lock().deleted.order.len(), 2);
+        assert!(!host.start_with_id(&ids[2], ctx()));
     }
 
     // Paused time (auto-advanced by Tokio) makes the interleaving of the driver and the sampler
