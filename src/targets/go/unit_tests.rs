@@ -25,7 +25,7 @@ pub struct TestsVm {
     pub package: String,
     /// Quoted imports of the standard library.
     pub imports: Vec<String>,
-    /// `"full.Name": func() vtMessage { return &T{} },` lines.
+    /// `case "full.Name": return &T{}` clauses.
     pub messages: Vec<String>,
     /// The constructed values: each entry's lines (`{`, keys, `},`), tab-indented.
     pub constructed: Vec<String>,

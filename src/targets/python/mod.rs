@@ -39,7 +39,7 @@ use crate::error::{Error, Result};
 use crate::ir::{Plugin, Wkt};
 use crate::targets::{Cmd, Context, OutFile, Target, Testee, header, scaffold_header};
 
-use syntax::{call, docstring, isort_names, py_str, toml_str};
+use syntax::{call, docstring, isort_modules, isort_names, py_str, toml_str};
 
 /// Emits Python packages.
 pub struct Python;
@@ -310,7 +310,11 @@ fn testee_file(ctx: &Context<'_>) -> Result<String> {
         &TesteeVm {
             header: header("#", &sources),
             dists,
-            imports: imports.into_iter().map(|m| format!("import {m}")).collect(),
+            imports: {
+                let mut imports: Vec<String> = imports.into_iter().collect();
+                isort_modules(&mut imports);
+                imports.into_iter().map(|m| format!("import {m}")).collect()
+            },
             codecs,
         },
     )

@@ -265,9 +265,25 @@ pub fn isort_names(names: &mut [String]) {
     });
 }
 
+/// Sorts module paths (`flytekitplugins.spec_2.models`) as ruff's isort orders `import`
+/// statements: natural order, ignoring case (`spec_2` before `spec_10`).
+pub fn isort_modules(modules: &mut [String]) {
+    modules.sort_by(|a, b| (natural_key(a), a.as_str()).cmp(&(natural_key(b), b.as_str())));
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn modules_sort_in_natural_order() {
+        let mut m: Vec<String> = ["a.spec_10.models", "a.spec_2.models", "a.spec_2._json"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        isort_modules(&mut m);
+        assert_eq!(m, ["a.spec_2._json", "a.spec_2.models", "a.spec_10.models"]);
+    }
 
     #[test]
     fn strings_pick_the_quote_with_fewer_escapes() {

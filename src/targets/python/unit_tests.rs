@@ -14,8 +14,8 @@ use std::collections::BTreeSet;
 
 use serde::Serialize;
 
+use super::exported_runtime;
 use super::syntax::{LINE_LENGTH, py_str, width};
-use super::{RUNTIME_EXPORTS, exported_runtime};
 use crate::conformance::Json;
 use crate::conformance::literal::{Construction, FieldLit, FloatLit, KeyLit, Lit, MessageLit};
 use crate::ir::{Plugin, Wkt};
@@ -61,9 +61,9 @@ struct Printer<'a> {
 impl Printer<'_> {
     fn runtime_name(&mut self, name: &str) -> String {
         let r = (self.runtime)(name);
-        if r == name {
-            self.used.insert(name.to_string());
-        }
+        // `_json.X` when a model class of the package takes the name.
+        self.used
+            .insert(if r == name { name } else { "_json" }.to_string());
         r
     }
 
@@ -127,11 +127,11 @@ impl Printer<'_> {
             Lit::Message(m) => self.message(m),
             Lit::Duration { seconds, nanos } => {
                 let name = self.runtime_name("Duration");
-                atom(format!("{name}(seconds={seconds}, nanos={nanos})"))
+                seconds_nanos(&name, *seconds, *nanos)
             }
             Lit::Timestamp { seconds, nanos } => {
                 let name = self.runtime_name("Timestamp");
-                atom(format!("{name}(seconds={seconds}, nanos={nanos})"))
+                seconds_nanos(&name, *seconds, *nanos)
             }
             Lit::FieldMask(paths) => Doc::group(
                 format!("{}(paths=[", self.runtime_name("FieldMask")),
@@ -149,6 +149,18 @@ impl Printer<'_> {
             }
         }
     }
+}
+
+/// `Name(seconds=..., nanos=...)`, split like any call when it does not fit.
+fn seconds_nanos(name: &str, seconds: i64, nanos: i32) -> Doc {
+    Doc::group(
+        format!("{name}("),
+        vec![
+            Doc::Atom(format!("seconds={seconds}")),
+            Doc::Atom(format!("nanos={nanos}")),
+        ],
+        ")",
+    )
 }
 
 fn py_bool(b: bool) -> String {
@@ -273,15 +285,9 @@ pub fn build(plugin: &Plugin, header: String, constructions: &[Construction<'_>]
         })
         .collect();
     let module = format!("flytekitplugins.{}", plugin.package.python_module);
+    // One `from` import (as isort merges them), `_json` among the names when used.
     let mut names: Vec<String> = printer.used.into_iter().collect();
     super::syntax::isort_names(&mut names);
-    let mut import_lines = Vec::new();
-    if RUNTIME_EXPORTS
-        .iter()
-        .any(|n| !exported_runtime(n, &models))
-    {
-        import_lines.push(format!("from {module} import _json"));
-    }
     let items: Vec<Doc> = names.into_iter().map(Doc::Atom).collect();
     let mut lines = Vec::new();
     Doc::layout(
@@ -300,11 +306,10 @@ pub fn build(plugin: &Plugin, header: String, constructions: &[Construction<'_>]
         }
         _ => joined,
     };
-    import_lines.push(imports);
     TestsVm {
         header,
         module,
-        imports: import_lines.join("\n"),
+        imports,
         custom_message,
         decode_error,
         messages,

@@ -147,6 +147,8 @@ impl Printer {
                 Some(v) => format!("pkg::{}::{}", enum_.names.rust, v.names.rust),
                 None => format!("pkg::{}::Unrecognized({number})", enum_.names.rust),
             }),
+            // `Box::new(T::default())` is clippy's `box_default`.
+            Lit::Message(m) if boxed && m.fields.is_empty() => atom("Box::default()".into()),
             Lit::Message(m) if boxed => Doc::group("Box::new(", vec![self.message(m)], ")"),
             Lit::Message(m) => self.message(m),
             Lit::Duration { seconds, nanos } => {

@@ -6017,9 +6017,7 @@ fn constructed() {
     check(
         &mut failures,
         "TreeNode.first.empty",
-        encode(
-            pkg::TreeNode { first: Some(Box::new(pkg::TreeNode::default())), ..Default::default() },
-        ),
+        encode(pkg::TreeNode { first: Some(Box::default()), ..Default::default() }),
         "{\"first\":{}}",
     );
     check(
@@ -6203,11 +6201,7 @@ fn constructed() {
                                                             (
                                                                 "k".to_string(),
                                                                 pkg::TreeNode {
-                                                                    first: Some(
-                                                                        Box::new(
-                                                                            pkg::TreeNode::default(),
-                                                                        ),
-                                                                    ),
+                                                                    first: Some(Box::default()),
                                                                     ..Default::default()
                                                                 },
                                                             ),
