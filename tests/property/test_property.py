@@ -40,7 +40,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from specgen import Spec  # noqa: E402
+from specgen import Spec
 
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(os.environ.get("FLYTEPLUG_BIN", REPO / "target" / "debug" / "flyteplug"))
@@ -77,8 +77,10 @@ def write_project(root: Path, specs: list[Spec]) -> Path:
             target.write_text(text)
     manifest = [
         '[idl]\ninclude = ["idl"]\n',
-        '[output]\ndir = "generated"\ntargets = ["python", "go", "typescript", "rust"]\n'
-        'go_module_prefix = "example.com/property"\n',
+        (
+            '[output]\ndir = "generated"\ntargets = ["python", "go", "typescript", "rust"]\n'
+            'go_module_prefix = "example.com/property"\n'
+        ),
     ]
     for spec in specs:
         manifest.append(
@@ -95,7 +97,9 @@ def run(
     cmd: list[str], cwd: Path | None = None, env: dict[str, str] | None = None
 ) -> tuple[int, str]:
     environment = {**os.environ, **(env or {})}
-    done = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, env=environment)
+    done = subprocess.run(
+        cmd, check=False, cwd=cwd, capture_output=True, text=True, env=environment
+    )
     return done.returncode, done.stdout + done.stderr
 
 

@@ -39,7 +39,8 @@ type vtMessage interface {
 // vtNew makes an empty message of the type with this full proto name (nil for none).
 func vtNew(name string) vtMessage {
 	switch name {
-	"acme.countdown.v1.Countdown": func() vtMessage { return &Countdown{} },
+	case "acme.countdown.v1.Countdown":
+		return &Countdown{}
 	}
 	return nil
 }

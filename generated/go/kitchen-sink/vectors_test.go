@@ -42,19 +42,32 @@ type vtMessage interface {
 // vtNew makes an empty message of the type with this full proto name (nil for none).
 func vtNew(name string) vtMessage {
 	switch name {
-	"acme.common.v1.Config":             func() vtMessage { return &AcmeCommonV1Config{} },
-	"acme.common.v1.KeyValuePair":       func() vtMessage { return &KeyValuePair{} },
-	"acme.kitchen.v1.Config":            func() vtMessage { return &Config{} },
-	"acme.kitchen.v1.Config.Inner":      func() vtMessage { return &ConfigInner{} },
-	"acme.kitchen.v1.Config.Inner.Leaf": func() vtMessage { return &ConfigInnerLeaf{} },
-	"acme.kitchen.v1.Keywords":          func() vtMessage { return &Keywords{} },
-	"acme.kitchen.v1.KitchenSink":       func() vtMessage { return &KitchenSink{} },
-	"acme.kitchen.v1.Maps":              func() vtMessage { return &Maps{} },
-	"acme.kitchen.v1.Optionals":         func() vtMessage { return &Optionals{} },
-	"acme.kitchen.v1.Repeats":           func() vtMessage { return &Repeats{} },
-	"acme.kitchen.v1.Scalars":           func() vtMessage { return &Scalars{} },
-	"acme.kitchen.v1.TreeNode":          func() vtMessage { return &TreeNode{} },
-	"acme.kitchen.v1.WellKnown":         func() vtMessage { return &WellKnown{} },
+	case "acme.common.v1.Config":
+		return &AcmeCommonV1Config{}
+	case "acme.common.v1.KeyValuePair":
+		return &KeyValuePair{}
+	case "acme.kitchen.v1.Config":
+		return &Config{}
+	case "acme.kitchen.v1.Config.Inner":
+		return &ConfigInner{}
+	case "acme.kitchen.v1.Config.Inner.Leaf":
+		return &ConfigInnerLeaf{}
+	case "acme.kitchen.v1.Keywords":
+		return &Keywords{}
+	case "acme.kitchen.v1.KitchenSink":
+		return &KitchenSink{}
+	case "acme.kitchen.v1.Maps":
+		return &Maps{}
+	case "acme.kitchen.v1.Optionals":
+		return &Optionals{}
+	case "acme.kitchen.v1.Repeats":
+		return &Repeats{}
+	case "acme.kitchen.v1.Scalars":
+		return &Scalars{}
+	case "acme.kitchen.v1.TreeNode":
+		return &TreeNode{}
+	case "acme.kitchen.v1.WellKnown":
+		return &WellKnown{}
 	}
 	return nil
 }

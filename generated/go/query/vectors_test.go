@@ -40,8 +40,10 @@ type vtMessage interface {
 // vtNew makes an empty message of the type with this full proto name (nil for none).
 func vtNew(name string) vtMessage {
 	switch name {
-	"acme.query.v1.QueryJob":       func() vtMessage { return &QueryJob{} },
-	"acme.query.v1.QueryParameter": func() vtMessage { return &QueryParameter{} },
+	case "acme.query.v1.QueryJob":
+		return &QueryJob{}
+	case "acme.query.v1.QueryParameter":
+		return &QueryParameter{}
 	}
 	return nil
 }

@@ -42,9 +42,12 @@ type vtMessage interface {
 // vtNew makes an empty message of the type with this full proto name (nil for none).
 func vtNew(name string) vtMessage {
 	switch name {
-	"acme.common.v1.Resources":       func() vtMessage { return &Resources{} },
-	"acme.spark.v1.SparkJob":         func() vtMessage { return &SparkJob{} },
-	"acme.spark.v1.SparkJob.PodSpec": func() vtMessage { return &SparkJobPodSpec{} },
+	case "acme.common.v1.Resources":
+		return &Resources{}
+	case "acme.spark.v1.SparkJob":
+		return &SparkJob{}
+	case "acme.spark.v1.SparkJob.PodSpec":
+		return &SparkJobPodSpec{}
 	}
 	return nil
 }

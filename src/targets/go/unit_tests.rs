@@ -267,18 +267,12 @@ pub fn build(plugin: &Plugin, header: String, constructions: &[Construction<'_>]
         .map(|m| (m.full_name.as_str(), m.names.go.as_str()))
         .collect();
     messages.sort();
-    let keys: Vec<String> = messages.iter().map(|(full, _)| go_quote(full)).collect();
-    let pairs: Vec<(&str, String)> = keys
-        .iter()
-        .zip(&messages)
-        .map(|(k, (_, ty))| {
-            (
-                k.as_str(),
-                format!("func() vtMessage {{ return &{ty}{{}} }}"),
-            )
-        })
+    // A switch, not a map literal: gofmt aligns the values of a map literal's lines by rules
+    // that depend on the keys' lengths.
+    let messages = messages
+        .into_iter()
+        .map(|(full, ty)| format!("\tcase {}:\n\t\treturn &{ty}{{}}", go_quote(full)))
         .collect();
-    let messages = aligned(&pairs, "\t");
     let mut imports = vec!["\"encoding/json\"", "\"os\"", "\"strings\"", "\"testing\""];
     if printer.math {
         imports.push("\"math\"");
