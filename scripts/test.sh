@@ -47,7 +47,7 @@ FLYTEPLUG_BIN="$root/target/debug/flyteplug" .venv/bin/pytest tests/oracle -q
 step "task templates: Go and TypeScript TaskTemplate JSON against the official flyteidl"
 .venv/bin/pytest tests/tasktemplate -q
 
-step "flytekit: the generated Python packages with the real flytekit"
+step "flytekit: the generated Python packages with the real flytekit, end to end with the example backends"
 .venv/bin/pytest tests/flytekit -q
 
 step "conformance: the generated vectors through every target's testee"
@@ -55,5 +55,8 @@ step "conformance: the generated vectors through every target's testee"
 
 step "runtime: the connector server against the official flyteidl gRPC stubs"
 .venv/bin/pytest runtime/tests/python -q
+
+step "property: random specs through generate, every linter and package test, and conformance"
+FLYTEPLUG_BIN="$root/target/debug/flyteplug" .venv/bin/pytest tests/property -q
 
 step "all tests passed"
