@@ -873,6 +873,9 @@ const RECURSION_LEVELS: usize = 6;
 /// linearly with the spec instead of with the fan-out to the power of the depth.
 const SMALL_PLUGIN: usize = 32;
 
+/// How many fields deep the custom message's nested cases go (see `Gen::nested_cases`).
+const NESTED_CASE_DEPTH: usize = 32;
+
 struct Gen<'a> {
     plugin: &'a Plugin,
     cases: Vec<Case>,
@@ -1924,6 +1927,11 @@ impl<'a> Gen<'a> {
         let custom = self.plugin.custom_message();
         let cl = self.label(custom);
         for (m, steps) in self.paths() {
+            // A message deeper than this is checked at its own level: its nested cases would
+            // be deeper JSON than decoders are bound to accept (the Rust codec's limit is 128).
+            if steps.len() > NESTED_CASE_DEPTH {
+                continue;
+            }
             let ml = self.label(m);
             let name = format!("{cl}.nested.{ml}");
             let mut path = String::new();
