@@ -230,6 +230,9 @@ q() { printf '%q' "$1"; }
 
 rows=()
 notes=()
+# (messages, flyteplug ms, protoc ms) of the synthetic specs, for the growth exponents.
+growth=()
+last_ok_dir=""
 for c in "${cases[@]}"; do
     dir="$work/$c"
     mapfile -t protos < <(cd "$dir/idl" && find . -name '*.proto' | sed 's|^\./||' | LC_ALL=C sort)
@@ -301,7 +304,32 @@ for c in "${cases[@]}"; do
     msg_cell="$messages"
     [[ $messages -ne $top ]] && msg_cell="$messages ($top top-level)"
     rows+=("| $label | $msg_cell | $fp_ms | $pc_ms | $ratio | $(mib "$fp_rss") | $(mib "$pc_rss") | $fp_files / $pc_files |")
+    if [[ $c == synth-* && $fp_rc -eq 0 && $pc_rc -eq 0 ]]; then
+        growth+=("$messages ${fp_ms%% *} ${pc_ms%% *}")
+        last_ok_dir=$dir
+        last_ok_case=$label
+    fi
 done
+
+# Growth exponents: the log-log slope of time against messages between consecutive sizes
+# (1 is linear, 2 quadratic).
+exponents=()
+for ((i = 1; i < ${#growth[@]}; i++)); do
+    read -r m0 f0 p0 <<<"${growth[i-1]}"
+    read -r m1 f1 p1 <<<"${growth[i]}"
+    exponents+=("$(awk -v m0="$m0" -v m1="$m1" -v f0="$f0" -v f1="$f1" -v p0="$p0" -v p1="$p1" \
+        'BEGIN { printf "| %d → %d messages | %.2f | %.2f |", m0, m1, log(f1/f0)/log(m1/m0), log(p1/p0)/log(m1/m0) }')")
+done
+
+# A no-op `check` on the largest synthetic spec: generated/ is current, nothing is written.
+check_cell=""
+if [[ -n $last_ok_dir ]]; then
+    "$bin" --quiet --config "$last_ok_dir/flyteplug.toml" generate >/dev/null 2>&1 || true
+    ck_cmd="$(q "$bin") --quiet --config $(q "$last_ok_dir/flyteplug.toml") check"
+    log "timing a no-op flyteplug check on $last_ok_case"
+    check_ms=$(time_ms "true" "$ck_cmd" 3)
+    check_cell="No-op \`flyteplug check\` on $last_ok_case (generated/ current): $check_ms ms (median of 3)."
+fi
 
 # --- report -----------------------------------------------------------------------------------
 
@@ -315,6 +343,16 @@ cpu=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null |
     echo "| spec | messages | flyteplug ($(tr ',' '\n' <<<"${targets:-?}" | grep -c .) targets) | protoc python | ratio | flyteplug peak RSS | protoc peak RSS | files out (flyteplug / protoc) |"
     echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
     printf '%s\n' "${rows[@]}"
+    if [[ ${#exponents[@]} -gt 0 ]]; then
+        echo
+        echo "| growth (log-log slope of time) | flyteplug | protoc |"
+        echo "| --- | ---: | ---: |"
+        printf '%s\n' "${exponents[@]}"
+    fi
+    if [[ -n $check_cell ]]; then
+        echo
+        echo "$check_cell"
+    fi
     if [[ ${#notes[@]} -gt 0 ]]; then
         echo
         printf '%s\n' "${notes[@]}"
