@@ -50,6 +50,22 @@ pub struct MessageVm {
     pub docstring: String,
     /// `name: type = default` lines, indented.
     pub fields: Vec<String>,
+    /// The last line(s) of `from_custom`'s signature: `    ) -> Name:`, or the return type
+    /// in parentheses on a line of its own when that is too long (as ruff lays it out).
+    pub returns: String,
+}
+
+/// `    ) -> Name:` of a signature, laid out as `ruff format` does: in parentheses on a line of
+/// its own when the line is too long and that makes it fit, else as it is.
+fn returns_line(name: &str) -> String {
+    use super::syntax::{LINE_LENGTH, width};
+    let one = format!("    ) -> {name}:");
+    let inner = format!("        {name}");
+    if width(&one) <= LINE_LENGTH || width(&inner) > LINE_LENGTH {
+        one
+    } else {
+        format!("    ) -> (\n{inner}\n    ):")
+    }
 }
 
 /// An enum's values in declaration order (by source position), each with whether it is the
@@ -379,6 +395,7 @@ pub fn build(plugin: &Plugin, header: String) -> ModelsVm {
         .messages
         .iter()
         .map(|m| MessageVm {
+            returns: returns_line(&m.names.python),
             name: m.names.python.clone(),
             class_line: statement(&format!("class {}(_j.CustomMessage):", m.names.python), 0),
             docstring: message_docstring(m),

@@ -133,11 +133,15 @@ impl Printer<'_> {
                 let name = self.runtime_name("Timestamp");
                 seconds_nanos(&name, *seconds, *nanos)
             }
-            Lit::FieldMask(paths) => Doc::group(
-                format!("{}(paths=[", self.runtime_name("FieldMask")),
-                paths.iter().map(|p| atom(py_str(p))).collect(),
-                "])",
-            ),
+            Lit::FieldMask(paths) => {
+                // `FieldMask(paths=[...])` as ruff lays it out: the list is the one argument.
+                let list = Doc::group("[", paths.iter().map(|p| atom(py_str(p))).collect(), "]");
+                Doc::group(
+                    format!("{}(", self.runtime_name("FieldMask")),
+                    vec![Doc::Pair("paths=".into(), Box::new(list))],
+                    ")",
+                )
+            }
             Lit::Empty => atom(format!("{}()", self.runtime_name("Empty"))),
             Lit::NullValue => atom(format!("{}.NULL_VALUE", self.runtime_name("NullValue"))),
             Lit::Json { wkt, value } => {
