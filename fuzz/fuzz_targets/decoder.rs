@@ -2,8 +2,8 @@
 //! a value or an error, never a panic. A decoded value must encode again.
 #![no_main]
 
-use flyteplugins_kitchen_sink::KitchenSink;
 use flyteplugins_kitchen_sink::DecodeOptions;
+use flyteplugins_kitchen_sink::KitchenSink;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
