@@ -2,8 +2,9 @@
 
 ``Spec.random(seed)`` builds a spec from a seed alone (the same seed always gives the same
 bytes): one to three packages, each importing the ones before it, whose messages mix every
-scalar type, every well-known type, enums (first value 0), nested messages, messages nested up
-to 32 deep, recursion (fields that reach their own message), maps of every key type,
+scalar type, every well-known type, enums (first value 0), nested messages, messages nested
+31 deep (32 levels with the file: the most protox parses), recursion (fields that reach
+their own message), maps of every key type,
 ``repeated`` fields, oneofs, proto3 ``optional``, ``json_name``, and identifiers that are
 keywords or reserved names in Python, Go, TypeScript or Rust, or that differ only in case or
 underscores from another identifier of another scope. The custom message is the first message
@@ -313,7 +314,7 @@ class _Builder:
                 visible += [(f"{q.name}.{e.name}", "enum") for e in q.enums]
             for m in p.messages:
                 self.fill(m, visible, depth=0, local=f"{p.name}.{m.name}")
-        # Now and then, a chain of messages nested 32 deep, reached from the custom message.
+        # Now and then, a chain of messages nested 31 deep, reached from the custom message.
         if r.random() < 0.2:
             custom = packages[-1].messages[0]
             chain = Message("Level0", "Nested 32 deep.")
