@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use crate::conformance::PluginVectors;
+use crate::conformance::{LazyVectors, PluginVectors};
 use crate::error::{Error, Result};
 use crate::ir::{self, Ir};
 use crate::load::{self, Loaded};
@@ -22,7 +22,7 @@ pub struct Project {
     pub ir: Ir,
     renderer: Renderer,
     /// The conformance vectors of each plugin (in `ir.plugins` order), derived on first use.
-    vectors: OnceLock<Vec<PluginVectors>>,
+    vectors: Vec<OnceLock<PluginVectors>>,
 }
 
 impl Project {
@@ -37,12 +37,13 @@ impl Project {
         let loaded = load::load(&manifest)?;
         let ir = ir::build(&manifest, &loaded.pool)?;
         let renderer = Renderer::new(manifest.templates.as_deref())?;
+        let vectors = ir.plugins.iter().map(|_| OnceLock::new()).collect();
         Ok(Project {
             manifest,
             loaded,
             ir,
             renderer,
-            vectors: OnceLock::new(),
+            vectors,
         })
     }
 
@@ -50,16 +51,37 @@ impl Project {
     /// (`vectors/<plugin>.json`), in memory.
     pub fn emit(&self) -> Result<Vec<OutFile>> {
         let ctx = self.context();
+        let targets = self
+            .manifest
+            .targets
+            .iter()
+            .map(|name| {
+                targets::by_name(name).ok_or_else(|| Error::msg(format!("unknown target `{name}`")))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        // Targets share nothing but the read-only context, so each renders on its own thread;
+        // results are joined in manifest order, so the output does not depend on scheduling.
+        let emitted: Vec<Result<Vec<OutFile>>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = targets
+                .iter()
+                .map(|target| scope.spawn(|| target.emit(&ctx)))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                })
+                .collect()
+        });
         let mut files = Vec::new();
-        for name in &self.manifest.targets {
-            let target = targets::by_name(name)
-                .ok_or_else(|| Error::msg(format!("unknown target `{name}`")))?;
-            files.extend(target.emit(&ctx)?);
+        for target_files in emitted {
+            files.extend(target_files?);
         }
-        for (plugin, vectors) in self.ir.plugins.iter().zip(self.vectors()) {
+        for vectors in &ctx.vectors {
             files.push(OutFile::generated(
-                format!("vectors/{}.json", plugin.name),
-                vectors.json.clone(),
+                format!("vectors/{}.json", vectors.plugin().name),
+                vectors.get().json.clone(),
             ));
         }
         Ok(files)
@@ -113,9 +135,12 @@ impl Project {
     }
 
     /// The conformance vectors of each plugin, in `ir.plugins` order.
-    pub fn vectors(&self) -> &[PluginVectors] {
-        self.vectors
-            .get_or_init(|| self.ir.plugins.iter().map(PluginVectors::new).collect())
+    pub fn vectors(&self) -> Vec<&PluginVectors> {
+        self.context()
+            .vectors
+            .iter()
+            .map(LazyVectors::get)
+            .collect()
     }
 
     /// The rendering context for targets.
@@ -124,7 +149,9 @@ impl Project {
             ir: &self.ir,
             manifest: &self.manifest,
             renderer: &self.renderer,
-            vectors: self.vectors(),
+            vectors: (self.ir.plugins.iter().zip(&self.vectors))
+                .map(|(plugin, cell)| LazyVectors::new(plugin, cell))
+                .collect(),
         }
     }
 }

@@ -4,9 +4,9 @@
 //! `output.templates` folder overrides any of them by the same relative name. Templates are
 //! parsed on first use, so a run pays only for the targets it generates.
 
-use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::RwLock;
 
 use handlebars::Handlebars;
 use serde::Serialize;
@@ -21,8 +21,8 @@ mod builtin {
 pub struct Renderer {
     /// Template text by name: the built-ins, with overrides applied.
     sources: BTreeMap<String, String>,
-    /// Parsed templates, filled on first use.
-    registry: RefCell<Handlebars<'static>>,
+    /// Parsed templates, filled on first use; shared by the targets' threads.
+    registry: RwLock<Handlebars<'static>>,
 }
 
 impl Renderer {
@@ -75,7 +75,7 @@ impl Renderer {
         }
         Ok(Renderer {
             sources,
-            registry: RefCell::new(registry),
+            registry: RwLock::new(registry),
         })
     }
 
@@ -96,12 +96,18 @@ impl Renderer {
         if let Some(out) = substitute(source, data) {
             return Ok(out);
         }
-        let mut registry = self.registry.borrow_mut();
-        if !registry.has_template(name) {
-            registry
-                .register_template_string(name, source)
-                .map_err(|e| err(e.to_string()))?;
+        // A panic while the lock was held leaves the registry usable: parsing either finished
+        // or did not register the template.
+        let parsed = |registry: &Handlebars<'static>| registry.has_template(name);
+        if !parsed(&self.registry.read().unwrap_or_else(|e| e.into_inner())) {
+            let mut registry = self.registry.write().unwrap_or_else(|e| e.into_inner());
+            if !parsed(&registry) {
+                registry
+                    .register_template_string(name, source)
+                    .map_err(|e| err(e.to_string()))?;
+            }
         }
+        let registry = self.registry.read().unwrap_or_else(|e| e.into_inner());
         registry.render(name, data).map_err(|e| err(e.to_string()))
     }
 

@@ -36,8 +36,10 @@ mod runner;
 mod vectors;
 
 use std::path::Path;
+use std::sync::OnceLock;
 
 pub use json::Json;
+pub use literal::Construction;
 pub use runner::{Failure, Report, TargetReport, run};
 pub use vectors::plugin_vectors;
 
@@ -84,6 +86,46 @@ impl PluginVectors {
         let cases = plugin_vectors(plugin);
         let json = vectors_json(plugin, &cases);
         PluginVectors { cases, json }
+    }
+}
+
+/// One plugin's vectors and their typed constructions, derived on first use and then shared:
+/// the four targets render on their own threads, and the first that needs the vectors (or the
+/// constructions) derives them while the others go on with their models.
+pub struct LazyVectors<'a> {
+    plugin: &'a Plugin,
+    vectors: &'a OnceLock<PluginVectors>,
+    constructions: OnceLock<std::result::Result<Vec<Construction<'a>>, String>>,
+}
+
+impl<'a> LazyVectors<'a> {
+    /// The vectors of `plugin`, kept in `cell` (which may already hold them).
+    pub fn new(plugin: &'a Plugin, cell: &'a OnceLock<PluginVectors>) -> LazyVectors<'a> {
+        LazyVectors {
+            plugin,
+            vectors: cell,
+            constructions: OnceLock::new(),
+        }
+    }
+
+    /// The plugin.
+    pub fn plugin(&self) -> &'a Plugin {
+        self.plugin
+    }
+
+    /// The vectors.
+    pub fn get(&self) -> &'a PluginVectors {
+        self.vectors.get_or_init(|| PluginVectors::new(self.plugin))
+    }
+
+    /// The distinct positive cases as typed values (see [`literal::constructions`]).
+    pub fn constructions(&self) -> Result<&[Construction<'a>]> {
+        self.constructions
+            .get_or_init(|| {
+                literal::constructions(self.plugin, &self.get().cases).map_err(|e| e.to_string())
+            })
+            .as_deref()
+            .map_err(|e| Error::msg(e.clone()))
     }
 }
 

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::conformance::PluginVectors;
+use crate::conformance::LazyVectors;
 use crate::error::Result;
 use crate::ir::Ir;
 use crate::manifest::Manifest;
@@ -68,12 +68,12 @@ pub struct Context<'a> {
     pub manifest: &'a Manifest,
     /// Templates.
     pub renderer: &'a Renderer,
-    /// The conformance vectors of each plugin, in `ir.plugins` order.
-    pub vectors: &'a [PluginVectors],
+    /// The conformance vectors of each plugin, in `ir.plugins` order, derived on first use.
+    pub vectors: Vec<LazyVectors<'a>>,
 }
 
 /// A target language.
-pub trait Target {
+pub trait Target: Send + Sync {
     /// `python`, `go`, `typescript` or `rust`.
     fn name(&self) -> &'static str;
     /// Every file of this target for every plugin, plus target-wide files (the testee).

@@ -59,19 +59,64 @@ impl Doc {
 
     /// The document on one line.
     pub fn flat(&self) -> String {
+        let mut out = String::new();
+        self.write_flat(&mut out);
+        out
+    }
+
+    fn write_flat(&self, out: &mut String) {
         match self {
-            Doc::Atom(s) | Doc::Rest(s) => s.clone(),
+            Doc::Atom(s) | Doc::Rest(s) => out.push_str(s),
             Doc::Group {
                 open,
                 items,
                 close,
                 space,
             } => {
-                let inner: Vec<String> = items.iter().map(Doc::flat).collect();
                 let pad = if *space && !items.is_empty() { " " } else { "" };
-                format!("{open}{pad}{}{pad}{close}", inner.join(", "))
+                out.push_str(open);
+                out.push_str(pad);
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    item.write_flat(out);
+                }
+                out.push_str(pad);
+                out.push_str(close);
             }
-            Doc::Pair(prefix, d) => format!("{prefix}{}", d.flat()),
+            Doc::Pair(prefix, d) => {
+                out.push_str(prefix);
+                d.write_flat(out);
+            }
+        }
+    }
+
+    /// The width of the document on one line when it is at most `budget`, else `None`,
+    /// found without printing it and stopping as soon as the budget is spent (widths add up
+    /// over concatenation: every style measures a line character by character).
+    fn flat_width(&self, style: &Style, budget: usize) -> Option<usize> {
+        let add = |used: usize, more: usize| used.checked_add(more).filter(|&w| w <= budget);
+        match self {
+            Doc::Atom(s) | Doc::Rest(s) => add(0, (style.width)(s)),
+            Doc::Group {
+                open,
+                items,
+                close,
+                space,
+            } => {
+                let pad = if *space && !items.is_empty() { 2 } else { 0 };
+                let commas = 2 * items.len().saturating_sub(1);
+                let mut used = add((style.width)(open), (style.width)(close) + pad + commas)?;
+                for item in items {
+                    used = add(used, item.flat_width(style, budget - used)?)?;
+                }
+                Some(used)
+            }
+            Doc::Pair(prefix, d) => {
+                let used = add(0, (style.width)(prefix))?;
+                add(used, d.flat_width(style, budget - used)?)
+            }
         }
     }
 
@@ -85,12 +130,13 @@ impl Doc {
         style: &Style,
         out: &mut Vec<String>,
     ) {
+        let around = indent + (style.width)(lead) + (style.width)(tail);
+        let fits = around <= style.limit && self.flat_width(style, style.limit - around).is_some();
         let pad = " ".repeat(indent);
-        let one = format!("{pad}{lead}{}{tail}", self.flat());
         match self {
             Doc::Group {
                 open, items, close, ..
-            } if (style.width)(&one) > style.limit && !items.is_empty() => {
+            } if !fits && !items.is_empty() => {
                 out.push(format!("{pad}{lead}{open}"));
                 for item in items {
                     let comma = if matches!(item, Doc::Rest(_)) {
@@ -102,10 +148,16 @@ impl Doc {
                 }
                 out.push(format!("{pad}{close}{tail}"));
             }
-            Doc::Pair(prefix, d) if (style.width)(&one) > style.limit => {
+            Doc::Pair(prefix, d) if !fits => {
                 d.layout(indent, &format!("{lead}{prefix}"), tail, style, out);
             }
-            _ => out.push(one),
+            _ => {
+                let mut line = pad;
+                line.push_str(lead);
+                self.write_flat(&mut line);
+                line.push_str(tail);
+                out.push(line);
+            }
         }
     }
 }
@@ -119,6 +171,72 @@ mod tests {
         width: |s| s.chars().count(),
         indent: 4,
     };
+
+    /// The layout as first written: print each candidate line, then measure it.
+    fn reference(doc: &Doc, indent: usize, lead: &str, tail: &str, out: &mut Vec<String>) {
+        let pad = " ".repeat(indent);
+        let one = format!("{pad}{lead}{}{tail}", doc.flat());
+        let long = (STYLE.width)(&one) > STYLE.limit;
+        match doc {
+            Doc::Group {
+                open, items, close, ..
+            } if long && !items.is_empty() => {
+                out.push(format!("{pad}{lead}{open}"));
+                for item in items {
+                    let comma = if matches!(item, Doc::Rest(_)) {
+                        ""
+                    } else {
+                        ","
+                    };
+                    reference(item, indent + STYLE.indent, "", comma, out);
+                }
+                out.push(format!("{pad}{close}{tail}"));
+            }
+            Doc::Pair(prefix, d) if long => {
+                reference(d, indent, &format!("{lead}{prefix}"), tail, out)
+            }
+            _ => out.push(one),
+        }
+    }
+
+    /// Documents of every shape, with atoms of many widths (some wider than the limit).
+    fn sample(seed: &mut u64, depth: u32) -> Doc {
+        *seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let r = (*seed >> 33) as usize;
+        let atom = || Doc::Atom("x".repeat(r % 97));
+        match (depth, r % 5) {
+            (0, _) | (_, 0) => atom(),
+            (_, 1) => Doc::Pair(
+                format!("k{}=", "y".repeat(r % 13)),
+                Box::new(sample(seed, depth - 1)),
+            ),
+            (_, 2) => Doc::Rest("..Default::default()".into()),
+            (_, k) => {
+                let items = (0..r % 6).map(|_| sample(seed, depth - 1)).collect();
+                if k == 3 {
+                    Doc::group("Foo(", items, ")")
+                } else {
+                    Doc::spaced("{", items, "}")
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn layout_is_the_print_then_measure_layout() {
+        let mut seed = 7;
+        for _ in 0..2000 {
+            let doc = sample(&mut seed, 5);
+            for (indent, lead, tail) in [(0, "", ""), (8, "value = ", ","), (90, "", "")] {
+                let (mut fast, mut slow) = (Vec::new(), Vec::new());
+                doc.layout(indent, lead, tail, &STYLE, &mut fast);
+                reference(&doc, indent, lead, tail, &mut slow);
+                assert_eq!(fast, slow, "{doc:?}");
+            }
+        }
+    }
 
     #[test]
     fn layout_keeps_what_fits_and_explodes_the_rest() {

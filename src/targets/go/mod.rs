@@ -21,7 +21,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::conformance::{PluginVectors, literal};
+use crate::conformance::LazyVectors;
 use crate::error::Result;
 use crate::ir::{Enum, EnumValue, Field, FieldType, JsonKind, Label, Message, Plugin, Scalar, Wkt};
 use crate::targets::{Cmd, Context, OutFile, Target, Testee, header};
@@ -42,7 +42,8 @@ impl Target for Go {
 
     fn emit(&self, ctx: &Context<'_>) -> Result<Vec<OutFile>> {
         let mut files = Vec::new();
-        for (plugin, vectors) in ctx.ir.plugins.iter().zip(ctx.vectors) {
+        for vectors in &ctx.vectors {
+            let plugin = vectors.plugin();
             files.extend(plugin_files(ctx, plugin, vectors)?);
         }
         files.extend(testee_files(ctx)?);
@@ -194,7 +195,7 @@ struct TesteeMessage {
 fn plugin_files(
     ctx: &Context<'_>,
     plugin: &Plugin,
-    vectors: &PluginVectors,
+    vectors: &LazyVectors<'_>,
 ) -> Result<Vec<OutFile>> {
     let dir = format!("go/{}", plugin.name);
     let head = header("//", &plugin.source_files);
@@ -246,17 +247,17 @@ fn plugin_files(
         ctx.renderer.render("go/runtime.go", &runtime)?,
     ));
     files.push(task::task_file(ctx, plugin)?);
-    let constructions = literal::constructions(plugin, &vectors.cases)?;
+    let constructions = vectors.constructions()?;
     files.push(OutFile::generated(
         format!("{dir}/vectors_test.go"),
         ctx.renderer.render(
             "go/vectors_test.go",
-            &unit_tests::build(plugin, head.clone(), &constructions),
+            &unit_tests::build(plugin, head.clone(), constructions),
         )?,
     ));
     files.push(OutFile::generated(
         format!("{dir}/testdata/vectors.json"),
-        vectors.json.clone(),
+        vectors.get().json.clone(),
     ));
     files.push(OutFile::generated(
         format!("{dir}/README.md"),

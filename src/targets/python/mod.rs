@@ -34,7 +34,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::conformance::{PluginVectors, literal};
+use crate::conformance::LazyVectors;
 use crate::error::{Error, Result};
 use crate::ir::{Plugin, Wkt};
 use crate::targets::{Cmd, Context, OutFile, Target, Testee, header, scaffold_header};
@@ -170,7 +170,7 @@ fn init_file(ctx: &Context<'_>, plugin: &Plugin, head: &str) -> Result<String> {
 fn plugin_files(
     ctx: &Context<'_>,
     plugin: &Plugin,
-    vectors: &PluginVectors,
+    vectors: &LazyVectors<'_>,
 ) -> Result<Vec<OutFile>> {
     check_name("distribution", &plugin.package.python_dist)?;
     check_name("module", &plugin.package.python_module)?;
@@ -223,14 +223,17 @@ fn plugin_files(
             header: runtime_head,
         },
     )?;
-    let constructions = literal::constructions(plugin, &vectors.cases)?;
+    let constructions = vectors.constructions()?;
     let tests_py = ctx.renderer.render(
         "python/dist/tests/test_vectors.py",
-        &unit_tests::build(plugin, head.clone(), &constructions),
+        &unit_tests::build(plugin, head.clone(), constructions),
     )?;
     Ok(vec![
         OutFile::generated(format!("{dist}/pyproject.toml"), pyproject),
-        OutFile::generated(format!("{dist}/tests/vectors.json"), vectors.json.clone()),
+        OutFile::generated(
+            format!("{dist}/tests/vectors.json"),
+            vectors.get().json.clone(),
+        ),
         OutFile::generated(format!("{dist}/tests/test_vectors.py"), tests_py),
         OutFile::generated(format!("{dist}/README.md"), readme),
         OutFile::generated(format!("{dir}/__init__.py"), init_file(ctx, plugin, &head)?),
@@ -327,7 +330,8 @@ impl Target for Python {
 
     fn emit(&self, ctx: &Context<'_>) -> Result<Vec<OutFile>> {
         let mut files = Vec::new();
-        for (plugin, vectors) in ctx.ir.plugins.iter().zip(ctx.vectors) {
+        for vectors in &ctx.vectors {
+            let plugin = vectors.plugin();
             files.extend(plugin_files(ctx, plugin, vectors)?);
         }
         files.push(OutFile::generated("python/testee.py", testee_file(ctx)?));

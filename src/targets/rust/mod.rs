@@ -15,7 +15,6 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::conformance::literal;
 use crate::error::{Error, Result};
 use crate::ir::Plugin;
 use crate::targets::{Cmd, Context, OutFile, Target, Testee, header};
@@ -42,7 +41,8 @@ impl Target for Rust {
         if ctx.ir.plugins.is_empty() {
             return Ok(files);
         }
-        for (plugin, vectors) in ctx.ir.plugins.iter().zip(ctx.vectors) {
+        for vectors in &ctx.vectors {
+            let plugin = vectors.plugin();
             if plugin.name == "testee" {
                 return Err(Error::msg(
                     "a plugin named `testee` would collide with the Rust testee crate `rust/testee/`; rename the plugin",
@@ -62,16 +62,16 @@ impl Target for Rust {
                 format!("{dir}/src/{}", module.path),
                 module.contents,
             ));
-            let constructions = literal::constructions(plugin, &vectors.cases)?;
+            let constructions = vectors.constructions()?;
             let tests =
-                unit_tests::build(plugin, header("//", &plugin.source_files), &constructions);
+                unit_tests::build(plugin, header("//", &plugin.source_files), constructions);
             files.push(OutFile::generated(
                 format!("{dir}/tests/vectors.rs"),
                 ctx.renderer.render("rust/tests/vectors.rs", &tests)?,
             ));
             files.push(OutFile::generated(
                 format!("{dir}/tests/vectors.json"),
-                vectors.json.clone(),
+                vectors.get().json.clone(),
             ));
         }
         files.push(OutFile::generated(

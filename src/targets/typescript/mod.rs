@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::conformance::{PluginVectors, literal};
+use crate::conformance::LazyVectors;
 use crate::error::{Error, Result};
 use crate::ir::Plugin;
 use crate::targets::{
@@ -40,7 +40,8 @@ impl Target for TypeScript {
                 header: header("//", &[]),
             },
         )?;
-        for (plugin, vectors) in ctx.ir.plugins.iter().zip(ctx.vectors) {
+        for vectors in &ctx.vectors {
+            let plugin = vectors.plugin();
             let dir = format!("typescript/{}", plugin.name);
             let models = models::models_view(plugin)?;
             files.push(OutFile::generated(
@@ -155,21 +156,24 @@ struct HeaderOnly {
 fn test_files(
     ctx: &Context<'_>,
     plugin: &Plugin,
-    vectors: &PluginVectors,
+    vectors: &LazyVectors<'_>,
     dir: &str,
 ) -> Result<Vec<OutFile>> {
     let head = header("//", &plugin.source_files);
-    let constructions = literal::constructions(plugin, &vectors.cases)?;
+    let constructions = vectors.constructions()?;
     let only_header = HeaderOnly {
         header: header("//", &[]),
     };
     Ok(vec![
-        OutFile::generated(format!("{dir}/test/vectors.json"), vectors.json.clone()),
+        OutFile::generated(
+            format!("{dir}/test/vectors.json"),
+            vectors.get().json.clone(),
+        ),
         OutFile::generated(
             format!("{dir}/test/vectors.test.ts"),
             ctx.renderer.render(
                 "typescript/test/vectors.test.ts",
-                &unit_tests::build(plugin, head.clone(), &constructions),
+                &unit_tests::build(plugin, head.clone(), constructions),
             )?,
         ),
         OutFile::generated(
