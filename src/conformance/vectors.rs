@@ -869,8 +869,10 @@ fn join(prefix: &str, key: &str) -> String {
 const RICH_DEPTH: u32 = 3;
 /// How many levels the recursion cases nest a recursive message.
 const RECURSION_LEVELS: usize = 6;
-/// Above this many reachable messages, nested samples stop one level down, so the vectors grow
-/// linearly with the spec instead of with the fan-out to the power of the depth.
+/// Above this many reachable messages, nested samples stop one level down, and a message's
+/// full cases hold its own non-message fields only (each message field has cases of its own,
+/// with the nested message set), so the vectors grow linearly with the spec instead of with
+/// the fan-out to the power of the depth.
 const SMALL_PLUGIN: usize = 32;
 
 /// How many fields deep the custom message's nested cases go (see `Gen::nested_cases`).
@@ -1172,15 +1174,16 @@ impl<'a> Gen<'a> {
     fn message_cases(&mut self, m: &'a Message) {
         let l = self.label(m);
         self.ok(format!("{l}.empty"), m, j("{}"), j("{}"), false);
-        let (input, canon) = self.rich(m, self.depth(RICH_DEPTH), false);
-        self.ok(format!("{l}.full"), m, input.clone(), canon.clone(), false);
         // A large plugin keeps the two full cases that together check strict mode, proto
-        // names and alternative spellings.
+        // names and alternative spellings, without nested messages.
         let large = self.large();
+        let full_depth = if large { 0 } else { RICH_DEPTH };
+        let (input, canon) = self.rich(m, full_depth, false);
+        self.ok(format!("{l}.full"), m, input.clone(), canon.clone(), false);
         if !large {
             self.ok(format!("{l}.full.strict"), m, input, canon, true);
         }
-        let (input, canon) = self.rich(m, self.depth(RICH_DEPTH), true);
+        let (input, canon) = self.rich(m, full_depth, true);
         if !large {
             self.ok(
                 format!("{l}.full.proto_names"),

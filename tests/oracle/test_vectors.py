@@ -242,6 +242,9 @@ def walk_message(v: Any, desc: Any, where: str, at: tuple[int, ...], w: Walk) ->
         by_key[f.name] = f
         by_key[f.json_name] = f
     spellings: dict[str, set[str]] = {}
+    # Per oneof: the keys of members the contract counts as set, and whether the runtime
+    # counts each (it does not count a null one).
+    oneofs: dict[str, list[tuple[str, bool]]] = {}
     for i, (key, x) in enumerate(v):
         f = by_key.get(key)
         path = _join(where, key)
@@ -249,12 +252,25 @@ def walk_message(v: Any, desc: Any, where: str, at: tuple[int, ...], w: Walk) ->
             w.unknown.append(path)
             continue
         spellings.setdefault(f.full_name, set()).add(key)
+        if f.containing_oneof is not None and (x is not None or _null_sets(f)):
+            oneofs.setdefault(f.containing_oneof.name, []).append((key, x is not None))
         if x is not None:
             _walk_field(x, f, path, at + (i,), w)
     for keys in spellings.values():
         if len(keys) > 1:
             second = sorted(keys, key=_utf16)[1]
             w.add("both_spellings", _join(where, second), at)
+    for members in oneofs.values():
+        if len(members) > 1 and sum(counted for _, counted in members) < 2:
+            second = sorted((key for key, _ in members), key=_utf16)[1]
+            w.add("oneof_null_member", _join(where, second), at)
+
+
+def _null_sets(f: Any) -> bool:
+    """`null` sets a Value or NullValue field (for every other field it means unset)."""
+    if f.message_type is not None:
+        return bool(f.message_type.full_name == "google.protobuf.Value")
+    return f.enum_type is not None and f.enum_type.full_name == NULL_VALUE
 
 
 def _walk_field(x: Any, f: Any, where: str, at: tuple[int, ...], w: Walk) -> None:
@@ -540,6 +556,13 @@ RULES = [
         "keeps the last spelling",
     ),
     Rule(
+        "details/null-sets-a-oneof-member",
+        frozenset({"oneof_null_member"}),
+        "A oneof member of type Value given `null`, or of type NullValue given `null`, counts as "
+        "set.",
+        "sets the member but leaves it out of the oneof check, so a second member replaces it",
+    ),
+    Rule(
         "details/integer-map-keys-clash",
         frozenset({"int_map_key_clash"}),
         'Integer map keys: `"-0"` is 0; two keys that name the same number are an error.',
@@ -758,6 +781,25 @@ def test_walk_finds_what_it_should(pb_modules: list[str]) -> None:
         "acme.kitchen.v1.Scalars", '{"fInt64": "1e3", "fFloat": 3.4028235e38}'
     ) == {("float32_max_text", "fFloat")}
     assert findings("acme.kitchen.v1.Scalars", '{"fFloat": 3.4028236e38}') == set()
+    # A null Value member sets the oneof; a null member of another type does not.
+    assert findings(
+        "acme.kitchen.v1.KitchenSink", '{"choiceValue": null, "choiceText": "x"}'
+    ) == {("oneof_null_member", "choiceValue")}
+    assert findings(
+        "acme.kitchen.v1.KitchenSink", '{"choiceText": "x", "choiceValue": null}'
+    ) == {("oneof_null_member", "choiceValue")}
+    assert (
+        findings(
+            "acme.kitchen.v1.KitchenSink", '{"choiceText": null, "choiceValue": null}'
+        )
+        == set()
+    )
+    assert (
+        findings(
+            "acme.kitchen.v1.KitchenSink", '{"choiceText": "x", "choiceColor": "RED"}'
+        )
+        == set()
+    )
     assert findings("acme.kitchen.v1.Maps", '{"kInt32": {"1e3": "x", "-0": "y"}}') == {
         ("int_map_key_form", "kInt32.1e3")
     }

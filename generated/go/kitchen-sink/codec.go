@@ -59,7 +59,7 @@ func (m *KitchenSink) fpEncode(e *fpEncoder, p string) map[string]any {
 	if m == nil {
 		return out
 	}
-	e.oneof(p, "choice", m.ChoiceText != nil, m.ChoiceScalars != nil, m.ChoiceColor != nil, m.ChoiceDuration != nil)
+	e.oneof(p, "choice", m.ChoiceText != nil, m.ChoiceScalars != nil, m.ChoiceColor != nil, m.ChoiceDuration != nil, m.ChoiceValue != nil)
 	if m.Scalars != nil {
 		out["scalars"] = m.Scalars.fpEncode(e, fpKey(p, "scalars"))
 	}
@@ -114,11 +114,14 @@ func (m *KitchenSink) fpEncode(e *fpEncoder, p string) map[string]any {
 	if m.Legacy != "" {
 		out["legacy"] = fpEncString(e, fpKey(p, "legacy"), m.Legacy)
 	}
+	if m.ChoiceValue != nil {
+		out["choiceValue"] = fpEncValue(e, fpKey(p, "choiceValue"), m.ChoiceValue)
+	}
 	return out
 }
 
 func (m *KitchenSink) fpDecode(d *fpDecoder, p string, obj map[string]any) {
-	var seen [18]string
+	var seen [19]string
 	var oneofs [1]string
 	for _, k := range fpSortedKeys(obj) {
 		v := obj[k]
@@ -194,6 +197,10 @@ func (m *KitchenSink) fpDecode(d *fpDecoder, p string, obj map[string]any) {
 		case "legacy":
 			if d.claim(seen[:], 17, p, k) && v != nil {
 				m.Legacy = fpDecString(d, fpKey(p, k), v)
+			}
+		case "choiceValue", "choice_value":
+			if d.claim(seen[:], 18, p, k) && d.oneof(oneofs[:], 0, p, k, true) {
+				m.ChoiceValue = fpDecValue(d, fpKey(p, k), v)
 			}
 		default:
 			d.unknown(p, k)

@@ -33,23 +33,23 @@ type KitchenSink struct {
 	Color Color
 
 	// Member of oneof choice: set at most one of ChoiceText, ChoiceScalars, ChoiceColor,
-	// ChoiceDuration.
-	// A oneof with a scalar, a message, an enum and a well-known member.
+	// ChoiceDuration, ChoiceValue.
+	// A oneof with a scalar, a message, an enum and well-known members.
 	ChoiceText *string
 
 	// Member of oneof choice: set at most one of ChoiceText, ChoiceScalars, ChoiceColor,
-	// ChoiceDuration.
-	// A oneof with a scalar, a message, an enum and a well-known member.
+	// ChoiceDuration, ChoiceValue.
+	// A oneof with a scalar, a message, an enum and well-known members.
 	ChoiceScalars *Scalars
 
 	// Member of oneof choice: set at most one of ChoiceText, ChoiceScalars, ChoiceColor,
-	// ChoiceDuration.
-	// A oneof with a scalar, a message, an enum and a well-known member.
+	// ChoiceDuration, ChoiceValue.
+	// A oneof with a scalar, a message, an enum and well-known members.
 	ChoiceColor *Color
 
 	// Member of oneof choice: set at most one of ChoiceText, ChoiceScalars, ChoiceColor,
-	// ChoiceDuration.
-	// A oneof with a scalar, a message, an enum and a well-known member.
+	// ChoiceDuration, ChoiceValue.
+	// A oneof with a scalar, a message, an enum and well-known members.
 	ChoiceDuration *Duration
 
 	// camelCase beside snake_case, as real plugin specs mix them.
@@ -64,6 +64,13 @@ type KitchenSink struct {
 	//
 	// Deprecated: this field is marked deprecated in the .proto file.
 	Legacy string
+
+	// `null` sets this member (a JSON null), where it unsets every other member.
+	//
+	// Member of oneof choice: set at most one of ChoiceText, ChoiceScalars, ChoiceColor,
+	// ChoiceDuration, ChoiceValue.
+	// A oneof with a scalar, a message, an enum and well-known members.
+	ChoiceValue any
 }
 
 // Common settings. The kitchen-sink plugin also defines a `Config` of its own, so this name

@@ -117,7 +117,7 @@ func TestVectors(t *testing.T) {
 	}
 }
 
-// vtConstructed holds the 534 distinct positive cases, each built with
+// vtConstructed holds the 537 distinct positive cases, each built with
 // composite literals.
 var vtConstructed = []struct {
 	name      string
@@ -498,6 +498,76 @@ var vtConstructed = []struct {
 		name:      "KitchenSink.legacy.escaped_input",
 		value:     &KitchenSink{Legacy: "é😀/\x01x"},
 		canonical: `{"legacy":"é😀/\u0001x"}`,
+	},
+	{
+		name:      "KitchenSink.choice_value.object",
+		value:     &KitchenSink{ChoiceValue: map[string]any{"k": []any{1.0, "two", nil, true, map[string]any{}}}},
+		canonical: `{"choiceValue":{"k":[1,"two",null,true,{}]}}`,
+	},
+	{
+		name:      "KitchenSink.choice_value.null",
+		value:     &KitchenSink{ChoiceValue: NullValue_NULL_VALUE},
+		canonical: `{"choiceValue":null}`,
+	},
+	{
+		name:      "KitchenSink.choice_value.true",
+		value:     &KitchenSink{ChoiceValue: true},
+		canonical: `{"choiceValue":true}`,
+	},
+	{
+		name:      "KitchenSink.choice_value.false",
+		value:     &KitchenSink{ChoiceValue: false},
+		canonical: `{"choiceValue":false}`,
+	},
+	{
+		name:      "KitchenSink.choice_value.zero",
+		value:     &KitchenSink{ChoiceValue: 0.0},
+		canonical: `{"choiceValue":0}`,
+	},
+	{
+		name:      "KitchenSink.choice_value.number",
+		value:     &KitchenSink{ChoiceValue: 1.5},
+		canonical: `{"choiceValue":1.5}`,
+	},
+	{
+		name:      "KitchenSink.choice_value.minus_zero",
+		value:     &KitchenSink{ChoiceValue: math.Copysign(0, -1)},
+		canonical: `{"choiceValue":-0}`,
+	},
+	{
+		name:      "KitchenSink.choice_value.exponent",
+		value:     &KitchenSink{ChoiceValue: 1e21},
+		canonical: `{"choiceValue":1e+21}`,
+	},
+	{
+		name:      "KitchenSink.choice_value.integral_float",
+		value:     &KitchenSink{ChoiceValue: 2.0},
+		canonical: `{"choiceValue":2}`,
+	},
+	{
+		name:      "KitchenSink.choice_value.string",
+		value:     &KitchenSink{ChoiceValue: "text"},
+		canonical: `{"choiceValue":"text"}`,
+	},
+	{
+		name:      "KitchenSink.choice_value.nan_string",
+		value:     &KitchenSink{ChoiceValue: "NaN"},
+		canonical: `{"choiceValue":"NaN"}`,
+	},
+	{
+		name:      "KitchenSink.choice_value.empty_list",
+		value:     &KitchenSink{ChoiceValue: []any{}},
+		canonical: `{"choiceValue":[]}`,
+	},
+	{
+		name:      "KitchenSink.choice_value.list",
+		value:     &KitchenSink{ChoiceValue: []any{1.0, "a", nil, []any{false}}},
+		canonical: `{"choiceValue":[1,"a",null,[false]]}`,
+	},
+	{
+		name:      "KitchenSink.choice_value.empty_object",
+		value:     &KitchenSink{ChoiceValue: map[string]any{}},
+		canonical: `{"choiceValue":{}}`,
 	},
 	{
 		name:      "acme.common.v1.Config.empty",
@@ -2075,64 +2145,9 @@ var vtConstructed = []struct {
 		canonical: `{"wValue":null}`,
 	},
 	{
-		name:      "WellKnown.w_value.true",
-		value:     &WellKnown{WValue: true},
-		canonical: `{"wValue":true}`,
-	},
-	{
-		name:      "WellKnown.w_value.false",
-		value:     &WellKnown{WValue: false},
-		canonical: `{"wValue":false}`,
-	},
-	{
-		name:      "WellKnown.w_value.zero",
-		value:     &WellKnown{WValue: 0.0},
-		canonical: `{"wValue":0}`,
-	},
-	{
-		name:      "WellKnown.w_value.number",
-		value:     &WellKnown{WValue: 1.5},
-		canonical: `{"wValue":1.5}`,
-	},
-	{
-		name:      "WellKnown.w_value.minus_zero",
-		value:     &WellKnown{WValue: math.Copysign(0, -1)},
-		canonical: `{"wValue":-0}`,
-	},
-	{
 		name:      "WellKnown.w_value.exponent",
 		value:     &WellKnown{WValue: 1e21},
 		canonical: `{"wValue":1e+21}`,
-	},
-	{
-		name:      "WellKnown.w_value.integral_float",
-		value:     &WellKnown{WValue: 2.0},
-		canonical: `{"wValue":2}`,
-	},
-	{
-		name:      "WellKnown.w_value.string",
-		value:     &WellKnown{WValue: "text"},
-		canonical: `{"wValue":"text"}`,
-	},
-	{
-		name:      "WellKnown.w_value.nan_string",
-		value:     &WellKnown{WValue: "NaN"},
-		canonical: `{"wValue":"NaN"}`,
-	},
-	{
-		name:      "WellKnown.w_value.empty_list",
-		value:     &WellKnown{WValue: []any{}},
-		canonical: `{"wValue":[]}`,
-	},
-	{
-		name:      "WellKnown.w_value.list",
-		value:     &WellKnown{WValue: []any{1.0, "a", nil, []any{false}}},
-		canonical: `{"wValue":[1,"a",null,[false]]}`,
-	},
-	{
-		name:      "WellKnown.w_value.empty_object",
-		value:     &WellKnown{WValue: map[string]any{}},
-		canonical: `{"wValue":{}}`,
 	},
 	{
 		name:      "WellKnown.w_list.mixed",

@@ -1127,6 +1127,76 @@ CONSTRUCTED: list[tuple[str, CustomMessage, str]] = [
         KitchenSink(legacy="é😀/\x01x"),
         '{"legacy":"é😀/\\u0001x"}',
     ),
+    (
+        "KitchenSink.choice_value.object",
+        KitchenSink(choice_value={"k": [1.0, "two", None, True, {}]}),
+        '{"choiceValue":{"k":[1,"two",null,true,{}]}}',
+    ),
+    (
+        "KitchenSink.choice_value.null",
+        KitchenSink(choice_value=JSON_NULL),
+        '{"choiceValue":null}',
+    ),
+    (
+        "KitchenSink.choice_value.true",
+        KitchenSink(choice_value=True),
+        '{"choiceValue":true}',
+    ),
+    (
+        "KitchenSink.choice_value.false",
+        KitchenSink(choice_value=False),
+        '{"choiceValue":false}',
+    ),
+    (
+        "KitchenSink.choice_value.zero",
+        KitchenSink(choice_value=0.0),
+        '{"choiceValue":0}',
+    ),
+    (
+        "KitchenSink.choice_value.number",
+        KitchenSink(choice_value=1.5),
+        '{"choiceValue":1.5}',
+    ),
+    (
+        "KitchenSink.choice_value.minus_zero",
+        KitchenSink(choice_value=-0.0),
+        '{"choiceValue":-0}',
+    ),
+    (
+        "KitchenSink.choice_value.exponent",
+        KitchenSink(choice_value=1e21),
+        '{"choiceValue":1e+21}',
+    ),
+    (
+        "KitchenSink.choice_value.integral_float",
+        KitchenSink(choice_value=2.0),
+        '{"choiceValue":2}',
+    ),
+    (
+        "KitchenSink.choice_value.string",
+        KitchenSink(choice_value="text"),
+        '{"choiceValue":"text"}',
+    ),
+    (
+        "KitchenSink.choice_value.nan_string",
+        KitchenSink(choice_value="NaN"),
+        '{"choiceValue":"NaN"}',
+    ),
+    (
+        "KitchenSink.choice_value.empty_list",
+        KitchenSink(choice_value=[]),
+        '{"choiceValue":[]}',
+    ),
+    (
+        "KitchenSink.choice_value.list",
+        KitchenSink(choice_value=[1.0, "a", None, [False]]),
+        '{"choiceValue":[1,"a",null,[false]]}',
+    ),
+    (
+        "KitchenSink.choice_value.empty_object",
+        KitchenSink(choice_value={}),
+        '{"choiceValue":{}}',
+    ),
     ("acme.common.v1.Config.empty", AcmeCommonV1Config(), "{}"),
     (
         "acme.common.v1.Config.full",
@@ -3518,22 +3588,7 @@ CONSTRUCTED: list[tuple[str, CustomMessage, str]] = [
         '{"wValue":{"k":[1,"two",null,true,{}]}}',
     ),
     ("WellKnown.w_value.null", WellKnown(w_value=JSON_NULL), '{"wValue":null}'),
-    ("WellKnown.w_value.true", WellKnown(w_value=True), '{"wValue":true}'),
-    ("WellKnown.w_value.false", WellKnown(w_value=False), '{"wValue":false}'),
-    ("WellKnown.w_value.zero", WellKnown(w_value=0.0), '{"wValue":0}'),
-    ("WellKnown.w_value.number", WellKnown(w_value=1.5), '{"wValue":1.5}'),
-    ("WellKnown.w_value.minus_zero", WellKnown(w_value=-0.0), '{"wValue":-0}'),
     ("WellKnown.w_value.exponent", WellKnown(w_value=1e21), '{"wValue":1e+21}'),
-    ("WellKnown.w_value.integral_float", WellKnown(w_value=2.0), '{"wValue":2}'),
-    ("WellKnown.w_value.string", WellKnown(w_value="text"), '{"wValue":"text"}'),
-    ("WellKnown.w_value.nan_string", WellKnown(w_value="NaN"), '{"wValue":"NaN"}'),
-    ("WellKnown.w_value.empty_list", WellKnown(w_value=[]), '{"wValue":[]}'),
-    (
-        "WellKnown.w_value.list",
-        WellKnown(w_value=[1.0, "a", None, [False]]),
-        '{"wValue":[1,"a",null,[false]]}',
-    ),
-    ("WellKnown.w_value.empty_object", WellKnown(w_value={}), '{"wValue":{}}'),
     (
         "WellKnown.w_list.mixed",
         WellKnown(w_list=[1.0, "two", None, True, {"x": [2.5]}]),
@@ -4199,7 +4254,7 @@ CONSTRUCTED: list[tuple[str, CustomMessage, str]] = [
         '{"config":{"inner":{"leaf":{}}}}',
     ),
 ]
-"""The 534 distinct positive cases, each built with the constructors:
+"""The 537 distinct positive cases, each built with the constructors:
 (case name, value, canonical text)."""
 
 

@@ -25,7 +25,7 @@ pub struct KitchenSink {
     pub common_config: Option<AcmeCommonV1Config>,
     pub keywords: Option<Keywords>,
     pub color: Color,
-    /// A oneof with a scalar, a message, an enum and a well-known member.
+    /// A oneof with a scalar, a message, an enum and well-known members.
     pub choice: Option<KitchenSinkChoice>,
     /// camelCase beside snake_case, as real plugin specs mix them.
     pub retry_count: i32,
@@ -99,6 +99,7 @@ impl Message for KitchenSink {
         ("timeoutSec", "timeout_sec"),
         ("customKey", "renamed"),
         ("legacy", "legacy"),
+        ("choiceValue", "choice_value"),
     ];
 }
 
@@ -156,12 +157,13 @@ impl codec::JsonCodec for KitchenSink {
         r.implicit("timeoutSec", &mut m.timeout_sec)?;
         r.implicit("customKey", &mut m.renamed)?;
         r.implicit("legacy", &mut m.legacy)?;
+        r.oneof("choiceValue", &mut m.choice, KitchenSinkChoice::ChoiceValue)?;
         r.finish()?;
         Ok(m)
     }
 }
 
-/// A oneof with a scalar, a message, an enum and a well-known member.
+/// A oneof with a scalar, a message, an enum and well-known members.
 ///
 /// The oneof `choice` of `acme.kitchen.v1.KitchenSink`: at most one member is set.
 #[derive(Debug, Clone, PartialEq)]
@@ -171,6 +173,8 @@ pub enum KitchenSinkChoice {
     ChoiceScalars(Scalars),
     ChoiceColor(Color),
     ChoiceDuration(wkt::Duration),
+    /// `null` sets this member (a JSON null), where it unsets every other member.
+    ChoiceValue(wkt::Value),
 }
 
 impl codec::OneofCodec for KitchenSinkChoice {
@@ -182,6 +186,7 @@ impl codec::OneofCodec for KitchenSinkChoice {
             Self::ChoiceScalars(_) => "choiceScalars",
             Self::ChoiceColor(_) => "choiceColor",
             Self::ChoiceDuration(_) => "choiceDuration",
+            Self::ChoiceValue(_) => "choiceValue",
         }
     }
 
@@ -191,6 +196,7 @@ impl codec::OneofCodec for KitchenSinkChoice {
             Self::ChoiceScalars(v) => w.member("choiceScalars", v),
             Self::ChoiceColor(v) => w.member("choiceColor", v),
             Self::ChoiceDuration(v) => w.member("choiceDuration", v),
+            Self::ChoiceValue(v) => w.member("choiceValue", v),
         }
     }
 }

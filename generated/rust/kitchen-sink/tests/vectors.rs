@@ -206,7 +206,7 @@ fn check(failures: &mut Vec<String>, name: &str, got: Result<String, impl Displa
     }
 }
 
-/// The 534 distinct positive cases, each built with struct literals.
+/// The 537 distinct positive cases, each built with struct literals.
 #[rustfmt::skip]
 #[test]
 fn constructed() {
@@ -1932,6 +1932,162 @@ fn constructed() {
         "KitchenSink.legacy.escaped_input",
         encode(pkg::KitchenSink { legacy: "é😀/\u{1}x".to_string(), ..Default::default() }),
         "{\"legacy\":\"é😀/\\u0001x\"}",
+    );
+    check(
+        &mut failures,
+        "KitchenSink.choice_value.object",
+        encode(
+            pkg::KitchenSink {
+                choice: Some(pkg::KitchenSinkChoice::ChoiceValue(
+                    json!({ "k": [1.0, "two", null, true, {}] }),
+                )),
+                ..Default::default()
+            },
+        ),
+        "{\"choiceValue\":{\"k\":[1,\"two\",null,true,{}]}}",
+    );
+    check(
+        &mut failures,
+        "KitchenSink.choice_value.null",
+        encode(
+            pkg::KitchenSink {
+                choice: Some(pkg::KitchenSinkChoice::ChoiceValue(json!(null))),
+                ..Default::default()
+            },
+        ),
+        "{\"choiceValue\":null}",
+    );
+    check(
+        &mut failures,
+        "KitchenSink.choice_value.true",
+        encode(
+            pkg::KitchenSink {
+                choice: Some(pkg::KitchenSinkChoice::ChoiceValue(json!(true))),
+                ..Default::default()
+            },
+        ),
+        "{\"choiceValue\":true}",
+    );
+    check(
+        &mut failures,
+        "KitchenSink.choice_value.false",
+        encode(
+            pkg::KitchenSink {
+                choice: Some(pkg::KitchenSinkChoice::ChoiceValue(json!(false))),
+                ..Default::default()
+            },
+        ),
+        "{\"choiceValue\":false}",
+    );
+    check(
+        &mut failures,
+        "KitchenSink.choice_value.zero",
+        encode(
+            pkg::KitchenSink {
+                choice: Some(pkg::KitchenSinkChoice::ChoiceValue(json!(0.0))),
+                ..Default::default()
+            },
+        ),
+        "{\"choiceValue\":0}",
+    );
+    check(
+        &mut failures,
+        "KitchenSink.choice_value.number",
+        encode(
+            pkg::KitchenSink {
+                choice: Some(pkg::KitchenSinkChoice::ChoiceValue(json!(1.5))),
+                ..Default::default()
+            },
+        ),
+        "{\"choiceValue\":1.5}",
+    );
+    check(
+        &mut failures,
+        "KitchenSink.choice_value.minus_zero",
+        encode(
+            pkg::KitchenSink {
+                choice: Some(pkg::KitchenSinkChoice::ChoiceValue(json!(-0.0))),
+                ..Default::default()
+            },
+        ),
+        "{\"choiceValue\":-0}",
+    );
+    check(
+        &mut failures,
+        "KitchenSink.choice_value.exponent",
+        encode(
+            pkg::KitchenSink {
+                choice: Some(pkg::KitchenSinkChoice::ChoiceValue(json!(1e21))),
+                ..Default::default()
+            },
+        ),
+        "{\"choiceValue\":1e+21}",
+    );
+    check(
+        &mut failures,
+        "KitchenSink.choice_value.integral_float",
+        encode(
+            pkg::KitchenSink {
+                choice: Some(pkg::KitchenSinkChoice::ChoiceValue(json!(2.0))),
+                ..Default::default()
+            },
+        ),
+        "{\"choiceValue\":2}",
+    );
+    check(
+        &mut failures,
+        "KitchenSink.choice_value.string",
+        encode(
+            pkg::KitchenSink {
+                choice: Some(pkg::KitchenSinkChoice::ChoiceValue(json!("text"))),
+                ..Default::default()
+            },
+        ),
+        "{\"choiceValue\":\"text\"}",
+    );
+    check(
+        &mut failures,
+        "KitchenSink.choice_value.nan_string",
+        encode(
+            pkg::KitchenSink {
+                choice: Some(pkg::KitchenSinkChoice::ChoiceValue(json!("NaN"))),
+                ..Default::default()
+            },
+        ),
+        "{\"choiceValue\":\"NaN\"}",
+    );
+    check(
+        &mut failures,
+        "KitchenSink.choice_value.empty_list",
+        encode(
+            pkg::KitchenSink {
+                choice: Some(pkg::KitchenSinkChoice::ChoiceValue(json!([]))),
+                ..Default::default()
+            },
+        ),
+        "{\"choiceValue\":[]}",
+    );
+    check(
+        &mut failures,
+        "KitchenSink.choice_value.list",
+        encode(
+            pkg::KitchenSink {
+                choice: Some(pkg::KitchenSinkChoice::ChoiceValue(json!([1.0, "a", null, [false]]))),
+                ..Default::default()
+            },
+        ),
+        "{\"choiceValue\":[1,\"a\",null,[false]]}",
+    );
+    check(
+        &mut failures,
+        "KitchenSink.choice_value.empty_object",
+        encode(
+            pkg::KitchenSink {
+                choice: Some(pkg::KitchenSinkChoice::ChoiceValue(json!({}))),
+                ..Default::default()
+            },
+        ),
+        "{\"choiceValue\":{}}",
     );
     check(
         &mut failures,
@@ -6399,80 +6555,9 @@ fn constructed() {
     );
     check(
         &mut failures,
-        "WellKnown.w_value.true",
-        encode(pkg::WellKnown { w_value: Some(json!(true)), ..Default::default() }),
-        "{\"wValue\":true}",
-    );
-    check(
-        &mut failures,
-        "WellKnown.w_value.false",
-        encode(pkg::WellKnown { w_value: Some(json!(false)), ..Default::default() }),
-        "{\"wValue\":false}",
-    );
-    check(
-        &mut failures,
-        "WellKnown.w_value.zero",
-        encode(pkg::WellKnown { w_value: Some(json!(0.0)), ..Default::default() }),
-        "{\"wValue\":0}",
-    );
-    check(
-        &mut failures,
-        "WellKnown.w_value.number",
-        encode(pkg::WellKnown { w_value: Some(json!(1.5)), ..Default::default() }),
-        "{\"wValue\":1.5}",
-    );
-    check(
-        &mut failures,
-        "WellKnown.w_value.minus_zero",
-        encode(pkg::WellKnown { w_value: Some(json!(-0.0)), ..Default::default() }),
-        "{\"wValue\":-0}",
-    );
-    check(
-        &mut failures,
         "WellKnown.w_value.exponent",
         encode(pkg::WellKnown { w_value: Some(json!(1e21)), ..Default::default() }),
         "{\"wValue\":1e+21}",
-    );
-    check(
-        &mut failures,
-        "WellKnown.w_value.integral_float",
-        encode(pkg::WellKnown { w_value: Some(json!(2.0)), ..Default::default() }),
-        "{\"wValue\":2}",
-    );
-    check(
-        &mut failures,
-        "WellKnown.w_value.string",
-        encode(pkg::WellKnown { w_value: Some(json!("text")), ..Default::default() }),
-        "{\"wValue\":\"text\"}",
-    );
-    check(
-        &mut failures,
-        "WellKnown.w_value.nan_string",
-        encode(pkg::WellKnown { w_value: Some(json!("NaN")), ..Default::default() }),
-        "{\"wValue\":\"NaN\"}",
-    );
-    check(
-        &mut failures,
-        "WellKnown.w_value.empty_list",
-        encode(pkg::WellKnown { w_value: Some(json!([])), ..Default::default() }),
-        "{\"wValue\":[]}",
-    );
-    check(
-        &mut failures,
-        "WellKnown.w_value.list",
-        encode(
-            pkg::WellKnown {
-                w_value: Some(json!([1.0, "a", null, [false]])),
-                ..Default::default()
-            },
-        ),
-        "{\"wValue\":[1,\"a\",null,[false]]}",
-    );
-    check(
-        &mut failures,
-        "WellKnown.w_value.empty_object",
-        encode(pkg::WellKnown { w_value: Some(json!({})), ..Default::default() }),
-        "{\"wValue\":{}}",
     );
     check(
         &mut failures,

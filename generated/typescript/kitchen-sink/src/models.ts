@@ -28,12 +28,17 @@ const enumColor = new json.EnumType("acme.kitchen.v1.Color", [
   ["LIME", 3],
 ]);
 
-/** A oneof with a scalar, a message, an enum and a well-known member. */
+/**
+ * A oneof with a scalar, a message, an enum and well-known members.
+ *
+ * - `choiceValue`: `null` sets this member (a JSON null), where it unsets every other member.
+ */
 export type KitchenSinkChoice =
   | { case: "choiceText"; value: string }
   | { case: "choiceScalars"; value: Scalars }
   | { case: "choiceColor"; value: Color }
-  | { case: "choiceDuration"; value: json.Duration };
+  | { case: "choiceDuration"; value: json.Duration }
+  | { case: "choiceValue"; value: json.Value };
 
 /** The kitchen sink's custom message. */
 export class KitchenSink {
@@ -49,7 +54,7 @@ export class KitchenSink {
   commonConfig?: AcmeCommonV1Config | undefined;
   keywords?: Keywords | undefined;
   color: Color;
-  /** A oneof with a scalar, a message, an enum and a well-known member. */
+  /** A oneof with a scalar, a message, an enum and well-known members. */
   choice?: KitchenSinkChoice | undefined;
   /** camelCase beside snake_case, as real plugin specs mix them. */
   retryCount: number;
@@ -158,6 +163,9 @@ function encodeKitchenSink(m: KitchenSink, path: string): json.JsonObject {
         break;
       case "choiceDuration":
         o.set("choiceDuration", m.choice.value, json.encodeDuration);
+        break;
+      case "choiceValue":
+        o.set("choiceValue", m.choice.value, json.encodeValue);
         break;
     }
   }
@@ -303,6 +311,12 @@ function decodeKitchenSink(ctx: json.DecodeContext, v: unknown, path: string): K
         if (x !== null) {
           m.legacy = json.decodeString(x, p);
         }
+        break;
+      case "choiceValue":
+      case "choice_value":
+        seen.field(19, key, p);
+        seen.oneof("choice", key, p);
+        m.choice = { case: "choiceValue", value: json.decodeValue(x, p) };
         break;
       default:
         ctx.unknownKey(p);

@@ -174,7 +174,7 @@ test("vectors", async (t) => {
   }
 });
 
-/** The 534 distinct positive cases, each built with the constructors. */
+/** The 537 distinct positive cases, each built with the constructors. */
 const vtConstructed: [string, VtMessage, string][] = [
   ["KitchenSink.root.null", new KitchenSink(), "{}"],
   [
@@ -1259,6 +1259,78 @@ const vtConstructed: [string, VtMessage, string][] = [
     "KitchenSink.legacy.escaped_input",
     new KitchenSink({ legacy: "é😀/\u0001x" }),
     "{\"legacy\":\"é😀/\\u0001x\"}",
+  ],
+  [
+    "KitchenSink.choice_value.object",
+    new KitchenSink({
+      choice: { case: "choiceValue", value: { "k": [1.0, "two", null, true, {}] } },
+    }),
+    "{\"choiceValue\":{\"k\":[1,\"two\",null,true,{}]}}",
+  ],
+  [
+    "KitchenSink.choice_value.null",
+    new KitchenSink({ choice: { case: "choiceValue", value: null } }),
+    "{\"choiceValue\":null}",
+  ],
+  [
+    "KitchenSink.choice_value.true",
+    new KitchenSink({ choice: { case: "choiceValue", value: true } }),
+    "{\"choiceValue\":true}",
+  ],
+  [
+    "KitchenSink.choice_value.false",
+    new KitchenSink({ choice: { case: "choiceValue", value: false } }),
+    "{\"choiceValue\":false}",
+  ],
+  [
+    "KitchenSink.choice_value.zero",
+    new KitchenSink({ choice: { case: "choiceValue", value: 0.0 } }),
+    "{\"choiceValue\":0}",
+  ],
+  [
+    "KitchenSink.choice_value.number",
+    new KitchenSink({ choice: { case: "choiceValue", value: 1.5 } }),
+    "{\"choiceValue\":1.5}",
+  ],
+  [
+    "KitchenSink.choice_value.minus_zero",
+    new KitchenSink({ choice: { case: "choiceValue", value: -0 } }),
+    "{\"choiceValue\":-0}",
+  ],
+  [
+    "KitchenSink.choice_value.exponent",
+    new KitchenSink({ choice: { case: "choiceValue", value: 1e21 } }),
+    "{\"choiceValue\":1e+21}",
+  ],
+  [
+    "KitchenSink.choice_value.integral_float",
+    new KitchenSink({ choice: { case: "choiceValue", value: 2.0 } }),
+    "{\"choiceValue\":2}",
+  ],
+  [
+    "KitchenSink.choice_value.string",
+    new KitchenSink({ choice: { case: "choiceValue", value: "text" } }),
+    "{\"choiceValue\":\"text\"}",
+  ],
+  [
+    "KitchenSink.choice_value.nan_string",
+    new KitchenSink({ choice: { case: "choiceValue", value: "NaN" } }),
+    "{\"choiceValue\":\"NaN\"}",
+  ],
+  [
+    "KitchenSink.choice_value.empty_list",
+    new KitchenSink({ choice: { case: "choiceValue", value: [] } }),
+    "{\"choiceValue\":[]}",
+  ],
+  [
+    "KitchenSink.choice_value.list",
+    new KitchenSink({ choice: { case: "choiceValue", value: [1.0, "a", null, [false]] } }),
+    "{\"choiceValue\":[1,\"a\",null,[false]]}",
+  ],
+  [
+    "KitchenSink.choice_value.empty_object",
+    new KitchenSink({ choice: { case: "choiceValue", value: {} } }),
+    "{\"choiceValue\":{}}",
   ],
   ["acme.common.v1.Config.empty", new AcmeCommonV1Config(), "{}"],
   [
@@ -3775,22 +3847,7 @@ const vtConstructed: [string, VtMessage, string][] = [
     "{\"wValue\":{\"k\":[1,\"two\",null,true,{}]}}",
   ],
   ["WellKnown.w_value.null", new WellKnown({ wValue: null }), "{\"wValue\":null}"],
-  ["WellKnown.w_value.true", new WellKnown({ wValue: true }), "{\"wValue\":true}"],
-  ["WellKnown.w_value.false", new WellKnown({ wValue: false }), "{\"wValue\":false}"],
-  ["WellKnown.w_value.zero", new WellKnown({ wValue: 0.0 }), "{\"wValue\":0}"],
-  ["WellKnown.w_value.number", new WellKnown({ wValue: 1.5 }), "{\"wValue\":1.5}"],
-  ["WellKnown.w_value.minus_zero", new WellKnown({ wValue: -0 }), "{\"wValue\":-0}"],
   ["WellKnown.w_value.exponent", new WellKnown({ wValue: 1e21 }), "{\"wValue\":1e+21}"],
-  ["WellKnown.w_value.integral_float", new WellKnown({ wValue: 2.0 }), "{\"wValue\":2}"],
-  ["WellKnown.w_value.string", new WellKnown({ wValue: "text" }), "{\"wValue\":\"text\"}"],
-  ["WellKnown.w_value.nan_string", new WellKnown({ wValue: "NaN" }), "{\"wValue\":\"NaN\"}"],
-  ["WellKnown.w_value.empty_list", new WellKnown({ wValue: [] }), "{\"wValue\":[]}"],
-  [
-    "WellKnown.w_value.list",
-    new WellKnown({ wValue: [1.0, "a", null, [false]] }),
-    "{\"wValue\":[1,\"a\",null,[false]]}",
-  ],
-  ["WellKnown.w_value.empty_object", new WellKnown({ wValue: {} }), "{\"wValue\":{}}"],
   [
     "WellKnown.w_list.mixed",
     new WellKnown({ wList: [1.0, "two", null, true, { "x": [2.5] }] }),

@@ -43,9 +43,9 @@ class KitchenSink(_j.CustomMessage):
 
     Message ``acme.kitchen.v1.KitchenSink``.
 
-    A oneof with a scalar, a message, an enum and a well-known member.
+    A oneof with a scalar, a message, an enum and well-known members.
     Oneof ``choice``: at most one of these is set, the others are ``None``:
-    ``choice_text``, ``choice_scalars``, ``choice_color``, ``choice_duration``.
+    ``choice_text``, ``choice_scalars``, ``choice_color``, ``choice_duration``, ``choice_value``.
 
     Attributes:
         config: The local `Config`.
@@ -55,6 +55,7 @@ class KitchenSink(_j.CustomMessage):
             JSON key ``customKey``.
         legacy: No longer read by the backend.
             Deprecated.
+        choice_value: `null` sets this member (a JSON null), where it unsets every other member.
     """
 
     scalars: Scalars | None = None
@@ -75,6 +76,7 @@ class KitchenSink(_j.CustomMessage):
     timeout_sec: int = 0
     renamed: str = ""
     legacy: str = ""
+    choice_value: Any = None
 
     @classmethod
     def from_custom(
@@ -474,6 +476,13 @@ _j.register(
         _j.Field("timeoutSec", "timeout_sec", _j.INT64),
         _j.Field("customKey", "renamed", _j.STRING),
         _j.Field("legacy", "legacy", _j.STRING),
+        _j.Field(
+            "choiceValue",
+            "choice_value",
+            _j.VALUE,
+            presence=True,
+            oneof="choice",
+        ),
     ],
 )
 
