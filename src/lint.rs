@@ -166,6 +166,11 @@ mod tests {
                 "google.protobuf.Any w_any",
             ),
             (
+                "acme/kitchen/v1/kitchen.proto",
+                179,
+                "google.protobuf.Value choice_value",
+            ),
+            (
                 "acme/spark/v1/spark.proto",
                 44,
                 "google.protobuf.Struct databricks_conf",

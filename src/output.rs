@@ -113,11 +113,16 @@ impl Plan {
     }
 
     fn new_lock(&self) -> String {
-        let entries: BTreeMap<&str, String> = self
+        let generated: Vec<&OutFile> = self
             .files
             .iter()
             .filter(|f| f.ownership == Ownership::Generated)
-            .map(|f| (f.path.as_str(), sha256_hex(f.contents.as_bytes())))
+            .collect();
+        let hashes = parallel_map(&generated, |f| sha256_hex(f.contents.as_bytes()));
+        let entries: BTreeMap<&str, String> = generated
+            .iter()
+            .map(|f| f.path.as_str())
+            .zip(hashes)
             .collect();
         render_lock(&entries)
     }
@@ -207,9 +212,13 @@ impl Plan {
             let dir = path.parent().unwrap_or(&self.root);
             fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         }
-        for f in writes {
-            write_atomic(&self.abs(&f.path), f.contents.as_bytes())?;
-        }
+        // Independent files: written on several threads; the first error in path order is
+        // reported (every file is whole, old or new, whatever fails).
+        parallel_map(&writes, |f| {
+            write_atomic(&self.abs(&f.path), f.contents.as_bytes())
+        })
+        .into_iter()
+        .collect::<Result<()>>()?;
         for path in &deletes {
             fs::remove_file(path).map_err(|e| Error::io(path, e))?;
             remove_empty_parents(path, &self.root);
@@ -259,6 +268,39 @@ impl Plan {
         }
         Ok(drift)
     }
+}
+
+/// `f` of every item, results in item order, on the machine's threads: each thread takes the
+/// next item not yet taken, so one large file does not hold up a thread's whole share.
+fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if threads < 2 || items.len() < 2 {
+        return items.iter().map(&f).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads.min(items.len()))
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(item) = items.get(i) else {
+                            return mine;
+                        };
+                        mine.push((i, f(item)));
+                    }
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    });
+    done.sort_unstable_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, r)| r).collect()
 }
 
 /// Writes `files` below `dir` (for build.rs: `OUT_DIR`) when their bytes change. No lock.
