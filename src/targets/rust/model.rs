@@ -92,41 +92,87 @@ pub fn module(plugin: &Plugin, codec: String) -> Result<ModuleVm> {
 
 /// `(message full name, field index)` of the singular message fields that need a `Box`: those
 /// whose type reaches back to the message through singular message fields (a struct cannot
-/// hold itself inline; `Vec` and `BTreeMap` already add indirection).
+/// hold itself inline; `Vec` and `BTreeMap` already add indirection). A field from `m` to `t`
+/// reaches back exactly when `m` and `t` are in one strongly connected component of the graph
+/// of singular message fields, so one pass of Tarjan's algorithm decides every field.
 pub(super) fn boxed_fields(plugin: &Plugin) -> BTreeSet<(String, usize)> {
-    let mut edges: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for m in &plugin.messages {
-        let targets = edges.entry(m.full_name.as_str()).or_default();
-        for f in &m.fields {
-            if let (Label::Singular, FieldType::Message { full_name, .. }) = (&f.label, &f.ty) {
-                targets.push(full_name.as_str());
-            }
-        }
-    }
-    let reaches = |from: &str, to: &str| -> bool {
-        let mut seen = BTreeSet::new();
-        let mut stack = vec![from];
-        while let Some(at) = stack.pop() {
-            if at == to {
-                return true;
-            }
-            if seen.insert(at) {
-                stack.extend(edges.get(at).into_iter().flatten().copied());
-            }
-        }
-        false
-    };
-    let mut boxed = BTreeSet::new();
-    for m in &plugin.messages {
-        for (i, f) in m.fields.iter().enumerate() {
-            if let (Label::Singular, FieldType::Message { full_name, .. }) = (&f.label, &f.ty) {
-                if reaches(full_name, &m.full_name) {
-                    boxed.insert((m.full_name.clone(), i));
+    let index: BTreeMap<&str, usize> = (plugin.messages.iter().enumerate())
+        .map(|(i, m)| (m.full_name.as_str(), i))
+        .collect();
+    let singular = |m: &'_ crate::ir::Message| -> Vec<(usize, usize)> {
+        (m.fields.iter().enumerate())
+            .filter_map(|(i, f)| match (&f.label, &f.ty) {
+                (Label::Singular, FieldType::Message { full_name, .. }) => {
+                    index.get(full_name.as_str()).map(|&t| (i, t))
                 }
+                _ => None,
+            })
+            .collect()
+    };
+    let edges: Vec<Vec<(usize, usize)>> = plugin.messages.iter().map(singular).collect();
+    let component = components(&edges);
+    let mut boxed = BTreeSet::new();
+    for (m, out) in edges.iter().enumerate() {
+        for &(field, t) in out {
+            if component[m] == component[t] {
+                boxed.insert((plugin.messages[m].full_name.clone(), field));
             }
         }
     }
     boxed
+}
+
+/// The strongly connected component of every node (Tarjan's algorithm, iterative so that a
+/// deep chain of messages cannot overflow the stack). `edges[n]` lists `(label, target)`.
+fn components(edges: &[Vec<(usize, usize)>]) -> Vec<usize> {
+    const NONE: usize = usize::MAX;
+    let n = edges.len();
+    let (mut order, mut low, mut component) = (vec![NONE; n], vec![0; n], vec![NONE; n]);
+    let (mut stack, mut on_stack) = (Vec::new(), vec![false; n]);
+    let (mut next_order, mut next_component) = (0, 0);
+    for root in 0..n {
+        if order[root] != NONE {
+            continue;
+        }
+        // (node, index of the next edge to follow)
+        let mut calls = vec![(root, 0)];
+        order[root] = next_order;
+        low[root] = next_order;
+        next_order += 1;
+        stack.push(root);
+        on_stack[root] = true;
+        while let Some(&mut (node, ref mut next)) = calls.last_mut() {
+            if let Some(&(_, to)) = edges[node].get(*next) {
+                *next += 1;
+                if order[to] == NONE {
+                    order[to] = next_order;
+                    low[to] = next_order;
+                    next_order += 1;
+                    stack.push(to);
+                    on_stack[to] = true;
+                    calls.push((to, 0));
+                } else if on_stack[to] {
+                    low[node] = low[node].min(order[to]);
+                }
+                continue;
+            }
+            calls.pop();
+            if let Some(&(parent, _)) = calls.last() {
+                low[parent] = low[parent].min(low[node]);
+            }
+            if low[node] == order[node] {
+                while let Some(member) = stack.pop() {
+                    on_stack[member] = false;
+                    component[member] = next_component;
+                    if member == node {
+                        break;
+                    }
+                }
+                next_component += 1;
+            }
+        }
+    }
+    component
 }
 
 pub(super) fn scalar_type(s: Scalar) -> &'static str {
@@ -438,5 +484,58 @@ fn enum_(e: &Enum) -> EnumVm {
         number,
         proto_name,
         from_proto_name,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::components;
+
+    /// Whether `to` is reachable from `from` (a path of at least one edge when equal).
+    fn reaches(edges: &[Vec<(usize, usize)>], from: usize, to: usize) -> bool {
+        let mut seen = vec![false; edges.len()];
+        let mut stack = vec![from];
+        while let Some(at) = stack.pop() {
+            if at == to {
+                return true;
+            }
+            if !std::mem::replace(&mut seen[at], true) {
+                stack.extend(edges[at].iter().map(|&(_, t)| t));
+            }
+        }
+        false
+    }
+
+    /// Two nodes joined by an edge share a component exactly when the edge's target reaches
+    /// back to its source, on random graphs (self-loops, cycles, long chains).
+    #[test]
+    fn components_agree_with_reachability() {
+        let mut seed: u64 = 11;
+        let mut rand = |n: u64| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((seed >> 33) % n) as usize
+        };
+        for _ in 0..500 {
+            let n = 1 + rand(12);
+            let edges: Vec<Vec<(usize, usize)>> = (0..n)
+                .map(|_| (0..rand(4)).map(|i| (i, rand(n as u64))).collect())
+                .collect();
+            let component = components(&edges);
+            for (m, out) in edges.iter().enumerate() {
+                for &(_, t) in out {
+                    assert_eq!(
+                        component[m] == component[t],
+                        reaches(&edges, t, m),
+                        "{edges:?}"
+                    );
+                }
+            }
+        }
+        // A chain far deeper than the call stack would allow recursion to go, closed into a cycle.
+        let n = 200_000;
+        let edges: Vec<Vec<(usize, usize)>> = (0..n).map(|i| vec![(0, (i + 1) % n)]).collect();
+        assert!(components(&edges).iter().all(|&c| c == 0));
     }
 }
