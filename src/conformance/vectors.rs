@@ -875,6 +875,10 @@ const RECURSION_LEVELS: usize = 6;
 /// the fan-out to the power of the depth.
 const SMALL_PLUGIN: usize = 32;
 
+/// How deeply arrays and objects may nest in a custom value, the custom object itself being
+/// level 1 (docs/json-contract.md); every target's decoder has the same limit.
+const MAX_DEPTH: usize = 128;
+
 /// How many fields deep the custom message's nested cases go (see `Gen::nested_cases`).
 const NESTED_CASE_DEPTH: usize = 32;
 
@@ -1226,6 +1230,27 @@ impl<'a> Gen<'a> {
                 m,
                 Json::Object(members),
                 canon,
+                false,
+            );
+        }
+        // Arrays and objects nest at most MAX_DEPTH deep, the custom object being level 1,
+        // under unknown keys too; the first level beyond is an error at its path (once per
+        // plugin, on the custom message).
+        if m.full_name == self.plugin.custom_message().full_name {
+            let nested =
+                |arrays: usize| (1..arrays).fold(j("[]"), |inner, _| Json::Array(vec![inner]));
+            self.ok(
+                format!("{l}.nesting.deepest"),
+                m,
+                Json::obj([(zz.clone(), nested(MAX_DEPTH - 1))]),
+                j("{}"),
+                false,
+            );
+            self.err(
+                format!("{l}.nesting.too_deep"),
+                m,
+                Json::obj([(zz.clone(), nested(MAX_DEPTH))]),
+                format!("{zz}{}", "[0]".repeat(MAX_DEPTH - 1)),
                 false,
             );
         }

@@ -394,9 +394,31 @@ def _walk_scalar(x: Any, f: Any, where: str, at: tuple[int, ...], w: Walk) -> No
         w.add("bytes_form", where, at)
 
 
+MAX_DEPTH = 128  # docs/json-contract.md: arrays and objects nest at most 128 deep
+
+
+def _walk_depth(v: Any, w: Walk) -> None:
+    """Every array or object nested deeper than MAX_DEPTH (the input itself is level 1), in
+    known and unknown members alike."""
+    todo: list[tuple[Any, str, int]] = [(v, "(root)", 1)]
+    while todo:
+        x, where, level = todo.pop()
+        if isinstance(x, Pairs):
+            members = [(_join(where, key), y) for key, y in x]
+        elif isinstance(x, list):
+            members = [(f"{where}[{i}]", y) for i, y in enumerate(x)]
+        else:
+            continue
+        if level > MAX_DEPTH:
+            w.add("too_deep", where, ())
+            continue
+        todo.extend((y, here, level + 1) for here, y in members)
+
+
 def walk(case: dict[str, Any]) -> Walk:
     w = Walk()
     walk_message(case["input"], h.message_descriptor(case["message"]), "(root)", (), w)
+    _walk_depth(case["input"], w)
     if case["input"] is None:
         w.add("root_null", "(root)", ())
     return w
@@ -561,6 +583,13 @@ RULES = [
         "A oneof member of type Value given `null`, or of type NullValue given `null`, counts as "
         "set.",
         "sets the member but leaves it out of the oneof check, so a second member replaces it",
+    ),
+    Rule(
+        "details/nesting-limit",
+        frozenset({"too_deep"}),
+        "Arrays and objects nest at most 128 deep, the custom object itself being level 1, under "
+        "unknown keys too",
+        "has no limit on arrays inside ignored keys or Values (only on nested messages, 100)",
     ),
     Rule(
         "details/integer-map-keys-clash",
@@ -781,6 +810,15 @@ def test_walk_finds_what_it_should(pb_modules: list[str]) -> None:
         "acme.kitchen.v1.Scalars", '{"fInt64": "1e3", "fFloat": 3.4028235e38}'
     ) == {("float32_max_text", "fFloat")}
     assert findings("acme.kitchen.v1.Scalars", '{"fFloat": 3.4028236e38}') == set()
+    # Nesting: the input object is level 1, so 127 arrays below a key reach level 128.
+    deepest = "[" * 127 + "]" * 127
+    assert findings("acme.kitchen.v1.KitchenSink", '{"zz": ' + deepest + "}") == {
+        ("unknown", "zz")
+    }
+    assert findings("acme.kitchen.v1.KitchenSink", '{"zz": [' + deepest + "]}") == {
+        ("unknown", "zz"),
+        ("too_deep", "zz" + "[0]" * 127),
+    }
     # A null Value member sets the oneof; a null member of another type does not.
     assert findings(
         "acme.kitchen.v1.KitchenSink", '{"choiceValue": null, "choiceText": "x"}'

@@ -206,6 +206,9 @@ func fpMarshal(m fpMessage) ([]byte, error) {
 }
 
 func fpFromValue(m fpMessage, value any, opts DecodeOptions) error {
+	if err := fpCheckDepth(value); err != nil {
+		return err
+	}
 	d := &fpDecoder{opts: opts}
 	var obj map[string]any
 	if value != nil {
@@ -253,8 +256,48 @@ func fpParse(data []byte) (any, error) {
 	return value, nil
 }
 
-// fpMaxDepth bounds how deeply arrays and objects nest in JSON text.
+// fpMaxDepth bounds how deeply arrays and objects nest in JSON text, so that the parser's
+// recursion is bounded; the contract's limit, MaxDepth, is checked on the parsed value.
 const fpMaxDepth = 10000
+
+// MaxDepth is how deeply arrays and objects may nest in a custom value, the custom object
+// itself being level 1 (docs/json-contract.md); a deeper array or object is an error at its
+// path.
+const MaxDepth = 128
+
+// fpCheckDepth reports the first array or object (keys in UTF-16 order) nested deeper than
+// MaxDepth, without recursion.
+func fpCheckDepth(value any) error {
+	type item struct {
+		value any
+		path  string
+		level int
+	}
+	todo := make([]item, 0, 16)
+	todo = append(todo, item{value, fpRoot, 1})
+	for len(todo) > 0 {
+		it := todo[len(todo)-1]
+		todo = todo[:len(todo)-1]
+		switch v := it.value.(type) {
+		case map[string]any:
+			if it.level > MaxDepth {
+				return &DecodeError{Path: fpShow(it.path), Reason: "arrays and objects nest too deeply"}
+			}
+			keys := fpSortedKeys(v)
+			for i := len(keys) - 1; i >= 0; i-- {
+				todo = append(todo, item{v[keys[i]], fpKey(it.path, keys[i]), it.level + 1})
+			}
+		case []any:
+			if it.level > MaxDepth {
+				return &DecodeError{Path: fpShow(it.path), Reason: "arrays and objects nest too deeply"}
+			}
+			for i := len(v) - 1; i >= 0; i-- {
+				todo = append(todo, item{v[i], fpIndex(it.path, i), it.level + 1})
+			}
+		}
+	}
+	return nil
+}
 
 // fpParser reads JSON text; path holds the keys and indexes leading to the current value.
 type fpParser struct {

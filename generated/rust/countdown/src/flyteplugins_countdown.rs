@@ -189,7 +189,8 @@ pub mod codec {
 
     use super::wkt;
 
-    /// How deeply arrays and objects may nest in a document (deeper input is refused).
+    /// How deeply arrays and objects may nest in a custom value, the custom object itself
+    /// being level 1 (docs/json-contract.md); a deeper array or object is an error at its path.
     pub const MAX_DEPTH: usize = 128;
 
     /// The largest integer a double holds exactly: 2^53.
@@ -524,8 +525,8 @@ pub mod codec {
     }
 
     impl Json {
-        /// Parses JSON text (RFC 8259). Malformed text and nesting deeper than
-        /// [`MAX_DEPTH`] are errors at `(root)`; a key given twice in one object, and a
+        /// Parses JSON text (RFC 8259). Malformed text is an error at `(root)`; an array or
+        /// object nested deeper than [`MAX_DEPTH`], a key given twice in one object, and a
         /// string or key with an unpaired surrogate, are errors at their JSON path (the first
         /// one in the text).
         pub fn parse(text: &str) -> Result<Json, DecodeError> {
@@ -654,6 +655,9 @@ pub mod codec {
     /// own text.
     pub fn json_members(text: &str) -> Result<Vec<(String, &str)>, DecodeError> {
         let mut parser = Parser::new(text, false);
+        // Room for a member nested deeper than the contract allows, so that decoding it
+        // reports the path of its too-deep array or object.
+        parser.max_depth = 2 * MAX_DEPTH;
         parser.document(|p| {
             p.skip_whitespace();
             if p.peek() != Some(b'{') {
@@ -682,6 +686,8 @@ pub mod codec {
         bytes: &'t [u8],
         pos: usize,
         depth: usize,
+        /// Deeper arrays and objects are an error.
+        max_depth: usize,
         /// Report keys given twice and unpaired surrogates (else check the syntax only).
         strict: bool,
         /// For an error at a JSON path: the steps from the bad value up to the root, gathered
@@ -696,6 +702,7 @@ pub mod codec {
                 bytes: text.as_bytes(),
                 pos: 0,
                 depth: 0,
+                max_depth: MAX_DEPTH,
                 strict,
                 trail: None,
             }
@@ -808,10 +815,10 @@ pub mod codec {
 
         fn enter(&mut self) -> Result<(), DecodeError> {
             self.depth += 1;
-            self.pos += 1;
-            if self.depth > MAX_DEPTH {
-                return Err(self.error("arrays and objects nest too deeply"));
+            if self.depth > self.max_depth {
+                return Err(self.error_at(None, "arrays and objects nest too deeply"));
             }
+            self.pos += 1;
             Ok(())
         }
 

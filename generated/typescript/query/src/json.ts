@@ -672,6 +672,37 @@ export class DecodeContext {
 }
 
 /**
+ * How deeply arrays and objects may nest in a custom value, the custom object itself being
+ * level 1 (docs/json-contract.md); a deeper array or object is an error at its path.
+ */
+export const MAX_DEPTH = 128;
+
+/**
+ * Throws at the first array or object (keys in UTF-16 order) nested deeper than
+ * {@link MAX_DEPTH}, without recursion.
+ */
+function checkDepth(value: unknown): void {
+  const todo: [value: unknown, path: string, level: number][] = [[value, "", 1]];
+  for (let item = todo.pop(); item !== undefined; item = todo.pop()) {
+    const [v, path, level] = item;
+    if ((Array.isArray(v) || isPlainObject(v)) && level > MAX_DEPTH) {
+      throw new DecodeError(path, "arrays and objects nest too deeply");
+    }
+    if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) {
+        todo.push([v[i], index(path, i), level + 1]);
+      }
+    } else if (isPlainObject(v)) {
+      const keys = sortedKeys(v);
+      for (let i = keys.length - 1; i >= 0; i--) {
+        const key = keys[i]!;
+        todo.push([v[key], child(path, key), level + 1]);
+      }
+    }
+  }
+}
+
+/**
  * Decodes the root of a custom message: JSON text (parsed exactly), a parsed value, or
  * `undefined`/`null` (the default message).
  */
@@ -686,6 +717,7 @@ export function decodeRoot<T>(
     if (v === undefined || v === null) {
       v = {};
     }
+    checkDepth(v);
     return decode(ctx, v, "");
   } catch (e) {
     if (e instanceof RangeError) {

@@ -60,6 +60,9 @@ __all__ = [
 ]
 
 ROOT = "(root)"
+#: How deeply arrays and objects may nest in a custom value, the custom object itself being
+#: level 1 (docs/json-contract.md); a deeper array or object is an error at its path.
+MAX_DEPTH = 128
 """The JSON path of the whole value in error messages."""
 
 
@@ -478,6 +481,23 @@ def _check_parsed(value: Any, surrogates: bool) -> None:
         elif isinstance(item, list):
             for index in range(len(item) - 1, -1, -1):
                 todo.append((False, seen, item[index], _index_path(path, index)))
+
+
+def _check_depth(value: object) -> None:
+    """Raises at the first array or object nested deeper than ``MAX_DEPTH`` (the custom
+    object itself is level 1), without recursion."""
+    todo: list[tuple[object, str, int]] = [(value, ROOT, 1)]
+    while todo:
+        item, path, level = todo.pop()
+        if isinstance(item, Mapping):
+            members = [(_key_path(path, str(k)), v) for k, v in item.items()]
+        elif isinstance(item, (list, tuple)):
+            members = [(_index_path(path, i), v) for i, v in enumerate(item)]
+        else:
+            continue
+        if level > MAX_DEPTH:
+            raise DecodeError(path, "arrays and objects nest too deeply")
+        todo.extend((v, here, level + 1) for here, v in reversed(members))
 
 
 # --- Paths and errors -------------------------------------------------------------------
@@ -1552,6 +1572,7 @@ def decode(
         return cls()
     if not isinstance(data, Mapping):
         raise DecodeError(ROOT, f"expected an object, got {_json_type(data)}")
+    _check_depth(data)
     try:
         return _decode_message(cls, data, ROOT, _Context(strict, unknown))
     except RecursionError:
@@ -1563,7 +1584,9 @@ def well_known_codec(full_name: str) -> Callable[[str, bool], str]:
     kind = _WELL_KNOWN[full_name]
 
     def run(text: str, strict: bool) -> str:
-        decoded = kind.decode(loads(text), ROOT, _Context(strict, None))
+        value = loads(text)
+        _check_depth(value)
+        decoded = kind.decode(value, ROOT, _Context(strict, None))
         return canonical(kind.encode(decoded, ROOT))
 
     return run
