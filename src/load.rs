@@ -32,12 +32,12 @@ pub fn load(manifest: &Manifest) -> Result<Loaded> {
 /// Compiles `files` (paths relative to an include root) from the include roots.
 pub fn load_files(include: &[PathBuf], files: &[&str]) -> Result<Loaded> {
     let mut compiler =
-        protox::Compiler::new(include).map_err(|e| Error::Input(vec![protox_diagnostic(&e)]))?;
+        protox::Compiler::new(include).map_err(|e| Error::Input(protox_diagnostics(&e)))?;
     compiler.include_imports(true).include_source_info(true);
     let mut diags = Vec::new();
     for file in files {
         if let Err(e) = compiler.open_file(file) {
-            diags.push(protox_diagnostic(&e));
+            diags.extend(protox_diagnostics(&e));
         }
     }
     if !diags.is_empty() {
@@ -99,50 +99,98 @@ fn check_syntax(file: &FileDescriptor) -> std::result::Result<(), Diagnostic> {
     ))
 }
 
-/// Turns a protox error into a diagnostic with `file:line:col` and the source excerpt.
-pub fn protox_diagnostic(err: &protox::Error) -> Diagnostic {
+/// Turns a protox error into diagnostics with `file:line:col` and the source excerpt: one for
+/// the error and one for each error related to it (protox reports every problem of a file as one
+/// error with the others related), so that each is printed alike, with its own location.
+pub fn protox_diagnostics(err: &protox::Error) -> Vec<Diagnostic> {
     use miette::Diagnostic as _;
-    let mut location = None;
-    if let (Some(src), Some(label)) = (err.source_code(), err.labels().and_then(|mut l| l.next())) {
-        if let Ok(span) = src.read_span(label.inner(), 0, 0) {
-            if let Some(name) = span
-                .name()
-                .map(str::to_string)
-                .or_else(|| err.file().map(str::to_string))
-            {
-                location = Some(Location {
-                    file: name,
-                    line: span.line() as u32 + 1,
-                    col: span.column() as u32 + 1,
-                });
-            }
-        }
+    let source = err.source_code();
+    let mut out = vec![diagnostic_of(err, source, err.file())];
+    if let Some(related) = err.related() {
+        out.extend(related.map(|d| diagnostic_of(d, d.source_code().or(source), err.file())));
     }
-    let mut rendered = String::new();
-    let handler =
-        GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor()).with_width(100);
-    let detail = if handler.render_report(&mut rendered, err).is_ok() {
-        Some(rendered)
-    } else {
-        None
-    };
-    let location = location.or_else(|| {
-        err.file().map(|f| Location {
-            file: f.to_string(),
-            line: 1,
-            col: 1,
-        })
-    });
-    let mut message = err.to_string();
-    if message.contains("found 'edition'") {
-        message = format!(
+    if let Some(first) = out.first_mut()
+        && first.message.contains("found 'edition'")
+    {
+        first.message = format!(
             "`{}` uses editions; flyteplug reads proto3 only (write `syntax = \"proto3\";`)",
             err.file().unwrap_or("this file")
         );
     }
+    out
+}
+
+/// One miette diagnostic, with `source` for its labels, as a [`Diagnostic`] at its first label
+/// (else at the start of `file`).
+fn diagnostic_of(
+    diag: &dyn miette::Diagnostic,
+    source: Option<&dyn miette::SourceCode>,
+    file: Option<&str>,
+) -> Diagnostic {
+    let label = diag.labels().and_then(|mut l| l.next());
+    let location = source
+        .zip(label)
+        .and_then(|(src, label)| src.read_span(label.inner(), 0, 0).ok())
+        .and_then(|span| {
+            Some(Location {
+                file: span.name().or(file)?.to_string(),
+                line: span.line() as u32 + 1,
+                col: span.column() as u32 + 1,
+            })
+        })
+        .or_else(|| {
+            file.map(|f| Location {
+                file: f.to_string(),
+                line: 1,
+                col: 1,
+            })
+        });
+    let mut rendered = String::new();
+    let handler =
+        GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor()).with_width(100);
+    let alone = Alone { diag, source };
+    let detail = handler
+        .render_report(&mut rendered, &alone)
+        .is_ok()
+        .then_some(rendered);
     Diagnostic {
         location,
-        message,
+        message: diag.to_string(),
         detail,
+    }
+}
+
+/// A diagnostic printed on its own: with the given source code, without its related ones.
+struct Alone<'a> {
+    diag: &'a dyn miette::Diagnostic,
+    source: Option<&'a dyn miette::SourceCode>,
+}
+
+impl std::fmt::Display for Alone<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(self.diag, f)
+    }
+}
+
+impl std::fmt::Debug for Alone<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(self.diag, f)
+    }
+}
+
+impl std::error::Error for Alone<'_> {}
+
+impl miette::Diagnostic for Alone<'_> {
+    fn code<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        self.diag.code()
+    }
+    fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        self.diag.help()
+    }
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.source
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        self.diag.labels()
     }
 }

@@ -195,6 +195,34 @@ fn all_errors_of_a_stage_are_reported_at_once() {
     );
 }
 
+/// protox reports the problems of one file as one error with the others related to it; each is
+/// printed on its own, with its own `file:line:col` and excerpt.
+#[test]
+fn every_error_in_a_proto_file_names_its_own_location() {
+    let names = "syntax = \"proto3\";\npackage demo.v1;\nmessage Demo {\n  Missing a = 1;\n  Other b = 2;\n}\n";
+    let dir = project(MANIFEST, names);
+    let report = fails_with(
+        dir.path(),
+        &[
+            "demo/v1/demo.proto:4:3: error: name 'Missing' is not defined",
+            "demo/v1/demo.proto:5:3: error: name 'Other' is not defined",
+        ],
+    );
+    assert!(
+        !report.contains("Error:"),
+        "no error is left inside another one's excerpt:\n{report}"
+    );
+    let syntax = "syntax = \"proto3\";\npackage demo.v1;\nmessage Demo {\n  int32 a = 1 = 2;\n  bool 3z = 3;\n}\n";
+    let dir = project(MANIFEST, syntax);
+    fails_with(
+        dir.path(),
+        &[
+            "demo/v1/demo.proto:4:15: error: expected ';' or '[', but found '='",
+            "demo/v1/demo.proto:5:8: error:",
+        ],
+    );
+}
+
 #[test]
 fn keyword_field_names_are_escaped_in_every_language() {
     let proto = "syntax = \"proto3\";\npackage demo.v1;\nmessage Demo {\n  string class = 1;\n  string type = 2;\n  string func = 3;\n  string interface = 4;\n  string self = 5;\n  string None = 6;\n  string default = 7;\n  string constructor = 8;\n}\n";
