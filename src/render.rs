@@ -96,15 +96,17 @@ impl Renderer {
         if let Some(out) = substitute(source, data) {
             return Ok(out);
         }
-        // A panic while the lock was held leaves the registry usable: parsing either finished
-        // or did not register the template.
+        // Parsed outside the lock, so that the targets' threads parse their templates at the
+        // same time (as `register_template_string` would: no indent prevention, not a
+        // partial); a thread that loses the race drops its copy. A panic while the lock was
+        // held leaves the registry usable: registering either happened or did not.
         let parsed = |registry: &Handlebars<'static>| registry.has_template(name);
         if !parsed(&self.registry.read().unwrap_or_else(|e| e.into_inner())) {
+            let template = handlebars::Template::compile_with_name(source, name.to_string())
+                .map_err(|e| err(e.to_string()))?;
             let mut registry = self.registry.write().unwrap_or_else(|e| e.into_inner());
             if !parsed(&registry) {
-                registry
-                    .register_template_string(name, source)
-                    .map_err(|e| err(e.to_string()))?;
+                registry.register_template(name, template);
             }
         }
         let registry = self.registry.read().unwrap_or_else(|e| e.into_inner());
