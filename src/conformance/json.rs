@@ -174,22 +174,32 @@ pub fn utf16_cmp(a: &str, b: &str) -> Ordering {
 /// Writes `s` as a JSON string with minimal escaping: `\"`, `\\`, `\b`, `\f`, `\n`, `\r`, `\t`,
 /// other controls as `\u00xx` (lowercase hex), everything else literal.
 pub fn write_string(out: &mut String, s: &str) {
+    out.reserve(s.len() + 2);
     out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
+    // Runs of characters printed as they are are copied whole; only `"`, `\` and controls
+    // (all ASCII, so never inside a multi-byte character) break a run.
+    let mut run = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let escape = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x00..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(&s[run..i]);
+        if escape.is_empty() {
+            let _ = write!(out, "\\u{:04x}", b);
+        } else {
+            out.push_str(escape);
         }
+        run = i + 1;
     }
+    out.push_str(&s[run..]);
     out.push('"');
 }
 
@@ -650,6 +660,33 @@ mod tests {
 
     fn canon(text: &str) -> String {
         parse(text).unwrap().canonical().unwrap()
+    }
+
+    /// Minimal escaping as serde_json prints it (the same rule: the two-letter escapes, other
+    /// controls as lowercase `\u00xx`, everything else literal), for every control, both
+    /// characters that must be escaped, DEL, `/`, and multi-byte characters next to escapes.
+    #[test]
+    fn write_string_escapes_minimally() {
+        let mut texts: Vec<String> = (0u8..0x20).map(|b| format!("a{}b", b as char)).collect();
+        texts.extend(
+            [
+                "",
+                "plain",
+                "\"",
+                "\\",
+                "\u{7f}/",
+                "é\n😀\"\u{1}",
+                "\u{1f}é",
+                "😀\\",
+                "end\t",
+            ]
+            .map(String::from),
+        );
+        for text in texts {
+            let mut out = String::new();
+            write_string(&mut out, &text);
+            assert_eq!(out, serde_json::to_string(&text).unwrap(), "{text:?}");
+        }
     }
 
     /// RFC 8785 Appendix B: IEEE 754 bit patterns and their ECMAScript text (checked against

@@ -13,7 +13,9 @@
 //! that set one slot: the key that sorts second by UTF-16 code units, naming the other; a key
 //! given twice in the JSON text), the case expects the path followed by that text.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::rc::Rc;
 
 use super::json::{Json, base64_std, base64_url_unpadded, utf16_cmp, write_string};
 use super::{Case, Expect};
@@ -889,6 +891,30 @@ struct Gen<'a> {
     /// Value types whose full sample and error lists a singular field has had already;
     /// later fields of the same type get the short lists.
     covered: BTreeSet<String>,
+    /// What `samples` and `rich` returned before: both are pure functions of their
+    /// arguments, asked for the same types and messages again and again (every `rich`
+    /// instance nests others). Only looked up, never iterated, so output does not depend on
+    /// hashing.
+    memo: Memo,
+}
+
+/// The memo of [`Gen`]. Messages and enums are keyed by address: the plugin outlives it.
+#[derive(Default)]
+struct Memo {
+    samples: RefCell<HashMap<SampleKey, Rc<Vec<Sample>>>>,
+    rich: RefCell<HashMap<RichKey, Rc<(Json, Json)>>>,
+}
+
+/// A `rich` instance: the message's address, the depth and whether it uses proto names.
+type RichKey = (usize, u32, bool);
+
+/// A type whose samples were derived: depth matters only for messages.
+#[derive(PartialEq, Eq, Hash)]
+enum SampleKey {
+    Scalar(Scalar),
+    WellKnown(Wkt),
+    Enum(usize),
+    Message(usize, u32),
 }
 
 /// Fields of one JSON category share codec paths: the first field of a type gets every
@@ -976,7 +1002,27 @@ impl<'a> Gen<'a> {
     }
 
     fn samples(&self, ty: &FieldType, depth: u32) -> Vec<Sample> {
-        match ty {
+        self.samples_memo(ty, depth).to_vec()
+    }
+
+    /// [`Gen::samples`], shared.
+    fn samples_memo(&self, ty: &FieldType, depth: u32) -> Rc<Vec<Sample>> {
+        let key = match ty {
+            FieldType::Scalar { scalar } => SampleKey::Scalar(*scalar),
+            FieldType::WellKnown { wkt } => SampleKey::WellKnown(*wkt),
+            FieldType::Enum { full_name, .. } => match self.plugin.enum_(full_name) {
+                Some(e) => SampleKey::Enum(std::ptr::from_ref(e) as usize),
+                None => return Rc::default(),
+            },
+            FieldType::Message { full_name, .. } => match self.message(full_name) {
+                Some(m) => SampleKey::Message(std::ptr::from_ref(m) as usize, depth),
+                None => return Rc::default(),
+            },
+        };
+        if let Some(hit) = self.memo.samples.borrow().get(&key) {
+            return Rc::clone(hit);
+        }
+        let samples = Rc::new(match ty {
             FieldType::Scalar { scalar } => scalar_samples(*scalar),
             FieldType::WellKnown { wkt } => wkt_samples(*wkt),
             FieldType::Enum { full_name, .. } => self.enum_samples(full_name),
@@ -987,7 +1033,12 @@ impl<'a> Gen<'a> {
                 }
                 None => Vec::new(),
             },
-        }
+        });
+        self.memo
+            .samples
+            .borrow_mut()
+            .insert(key, Rc::clone(&samples));
+        samples
     }
 
     fn bads(&self, ty: &FieldType, depth: u32) -> Vec<Bad> {
@@ -1105,7 +1156,7 @@ impl<'a> Gen<'a> {
             let (input, canon) = self.rich(m, depth, alt);
             return Some(ok("full", input, canon));
         }
-        let samples = self.samples(ty, depth);
+        let samples = self.samples_memo(ty, depth);
         let found = if alt {
             samples.iter().find(|s| s.alt && !s.default)
         } else {
@@ -1119,7 +1170,20 @@ impl<'a> Gen<'a> {
 
     /// An instance of `m` with every field set (the first member of each oneof), messages
     /// nested `depth` levels; with `alt`, proto names as keys and alternative spellings.
-    fn rich(&self, m: &Message, depth: u32, alt: bool) -> (Json, Json) {
+    fn rich(&self, m: &'a Message, depth: u32, alt: bool) -> (Json, Json) {
+        let key = (std::ptr::from_ref(m) as usize, depth, alt);
+        if let Some(hit) = self.memo.rich.borrow().get(&key) {
+            return (**hit).clone();
+        }
+        let made = self.rich_uncached(m, depth, alt);
+        self.memo
+            .rich
+            .borrow_mut()
+            .insert(key, Rc::new(made.clone()));
+        made
+    }
+
+    fn rich_uncached(&self, m: &Message, depth: u32, alt: bool) -> (Json, Json) {
         let mut input = Vec::new();
         let mut canon = Vec::new();
         for (i, f) in m.fields.iter().enumerate() {
@@ -2083,6 +2147,7 @@ pub fn plugin_vectors(plugin: &Plugin) -> Vec<Case> {
         cases: Vec::new(),
         names: BTreeSet::new(),
         covered: BTreeSet::new(),
+        memo: Memo::default(),
     };
     if plugin.messages.is_empty() {
         return Vec::new();
