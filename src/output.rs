@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 
@@ -118,11 +119,20 @@ impl Plan {
             .iter()
             .filter(|f| f.ownership == Ownership::Generated)
             .collect();
-        let hashes = parallel_map(&generated, |f| sha256_hex(f.contents.as_bytes()));
+        // Files that share their text (a plugin's vectors and its copies) are hashed once.
+        let mut distinct: Vec<&Arc<String>> = generated.iter().map(|f| &f.contents).collect();
+        distinct.sort_by_key(|c| Arc::as_ptr(c));
+        distinct.dedup_by_key(|c| Arc::as_ptr(c));
+        let hashes = parallel_map(&distinct, |c| sha256_hex(c.as_bytes()));
+        let hash_of = |c: &Arc<String>| {
+            let i = distinct
+                .binary_search_by_key(&Arc::as_ptr(c), |d| Arc::as_ptr(d))
+                .expect("every text was hashed");
+            hashes[i].clone()
+        };
         let entries: BTreeMap<&str, String> = generated
             .iter()
-            .map(|f| f.path.as_str())
-            .zip(hashes)
+            .map(|f| (f.path.as_str(), hash_of(&f.contents)))
             .collect();
         render_lock(&entries)
     }

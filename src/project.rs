@@ -79,9 +79,9 @@ impl Project {
             files.extend(target_files?);
         }
         for vectors in &ctx.vectors {
-            files.push(OutFile::generated(
+            files.push(OutFile::generated_shared(
                 format!("vectors/{}.json", vectors.plugin().name),
-                vectors.get().json.clone(),
+                &vectors.get().json,
             ));
         }
         Ok(files)

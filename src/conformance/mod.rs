@@ -36,7 +36,7 @@ mod runner;
 mod vectors;
 
 use std::path::Path;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 pub use json::Json;
 pub use literal::Construction;
@@ -77,7 +77,7 @@ pub struct PluginVectors {
     /// The cases.
     pub cases: Vec<Case>,
     /// The vectors file: deterministic, pretty-printed, ending in a newline.
-    pub json: String,
+    pub json: Arc<String>,
 }
 
 impl PluginVectors {
@@ -85,7 +85,10 @@ impl PluginVectors {
     pub fn new(plugin: &Plugin) -> PluginVectors {
         let cases = plugin_vectors(plugin);
         let json = vectors_json(plugin, &cases);
-        PluginVectors { cases, json }
+        PluginVectors {
+            cases,
+            json: Arc::new(json),
+        }
     }
 }
 

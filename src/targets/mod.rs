@@ -10,6 +10,7 @@ pub mod rust;
 pub mod typescript;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -34,8 +35,9 @@ pub enum Ownership {
 pub struct OutFile {
     /// `/`-separated path relative to the output root.
     pub path: String,
-    /// The full contents.
-    pub contents: String,
+    /// The full contents, shared by files with the same text (a plugin's vectors file and its
+    /// copies in the packages) so they are held and hashed once.
+    pub contents: Arc<String>,
     /// Generated or scaffold.
     pub ownership: Ownership,
 }
@@ -45,7 +47,16 @@ impl OutFile {
     pub fn generated(path: impl Into<String>, contents: impl Into<String>) -> Self {
         OutFile {
             path: path.into(),
-            contents: contents.into(),
+            contents: Arc::new(contents.into()),
+            ownership: Ownership::Generated,
+        }
+    }
+
+    /// A generated file whose text other files share.
+    pub fn generated_shared(path: impl Into<String>, contents: &Arc<String>) -> Self {
+        OutFile {
+            path: path.into(),
+            contents: Arc::clone(contents),
             ownership: Ownership::Generated,
         }
     }
@@ -54,7 +65,7 @@ impl OutFile {
     pub fn scaffold(path: impl Into<String>, contents: impl Into<String>) -> Self {
         OutFile {
             path: path.into(),
-            contents: contents.into(),
+            contents: Arc::new(contents.into()),
             ownership: Ownership::Scaffold,
         }
     }

@@ -37,7 +37,7 @@ fn generate(root: &Path) -> Project {
         assert!(f.path.starts_with("go/"), "{}", f.path);
         let path = root.join(&f.path);
         std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-        std::fs::write(&path, &f.contents).expect("write");
+        std::fs::write(&path, f.contents.as_bytes()).expect("write");
     }
     project
 }

@@ -255,9 +255,9 @@ fn plugin_files(
             &unit_tests::build(plugin, head.clone(), constructions),
         )?,
     ));
-    files.push(OutFile::generated(
+    files.push(OutFile::generated_shared(
         format!("{dir}/testdata/vectors.json"),
-        vectors.get().json.clone(),
+        &vectors.get().json,
     ));
     files.push(OutFile::generated(
         format!("{dir}/README.md"),

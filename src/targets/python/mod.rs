@@ -230,10 +230,7 @@ fn plugin_files(
     )?;
     Ok(vec![
         OutFile::generated(format!("{dist}/pyproject.toml"), pyproject),
-        OutFile::generated(
-            format!("{dist}/tests/vectors.json"),
-            vectors.get().json.clone(),
-        ),
+        OutFile::generated_shared(format!("{dist}/tests/vectors.json"), &vectors.get().json),
         OutFile::generated(format!("{dist}/tests/test_vectors.py"), tests_py),
         OutFile::generated(format!("{dist}/README.md"), readme),
         OutFile::generated(format!("{dir}/__init__.py"), init_file(ctx, plugin, &head)?),

@@ -282,10 +282,13 @@ mod tests {
         let mut out = Vec::new();
         for plugin in &project.ir.plugins {
             let glue = glue_file(&ctx, plugin).unwrap();
-            out.push((glue.path.clone(), glue.contents));
+            out.push((glue.path.clone(), glue.contents.to_string()));
             let scaffold = scaffold_file(&ctx, plugin, "src/plugin.rs").unwrap();
             assert_eq!(scaffold.ownership, crate::targets::Ownership::Scaffold);
-            out.push((format!("{}.scaffold.rs", plugin.name), scaffold.contents));
+            out.push((
+                format!("{}.scaffold.rs", plugin.name),
+                scaffold.contents.to_string(),
+            ));
         }
         out
     }

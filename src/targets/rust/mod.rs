@@ -58,9 +58,9 @@ impl Target for Rust {
                 format!("{dir}/src/lib.rs"),
                 crate_lib(ctx, plugin)?,
             ));
-            files.push(OutFile::generated(
+            files.push(OutFile::generated_shared(
                 format!("{dir}/src/{}", module.path),
-                module.contents,
+                &module.contents,
             ));
             let constructions = vectors.constructions()?;
             let tests =
@@ -69,9 +69,9 @@ impl Target for Rust {
                 format!("{dir}/tests/vectors.rs"),
                 ctx.renderer.render("rust/tests/vectors.rs", &tests)?,
             ));
-            files.push(OutFile::generated(
+            files.push(OutFile::generated_shared(
                 format!("{dir}/tests/vectors.json"),
-                vectors.get().json.clone(),
+                &vectors.get().json,
             ));
         }
         files.push(OutFile::generated(

@@ -165,10 +165,7 @@ fn test_files(
         header: header("//", &[]),
     };
     Ok(vec![
-        OutFile::generated(
-            format!("{dir}/test/vectors.json"),
-            vectors.get().json.clone(),
-        ),
+        OutFile::generated_shared(format!("{dir}/test/vectors.json"), &vectors.get().json),
         OutFile::generated(
             format!("{dir}/test/vectors.test.ts"),
             ctx.renderer.render(
