@@ -233,6 +233,16 @@ pub fn es_number(x: f64) -> Option<String> {
     if x == 0.0 {
         return Some(if x.is_sign_negative() { "-0" } else { "0" }.to_string());
     }
+    // An integer up to 2^53 prints as its digits: doubles there are at most 1 apart, so no
+    // shorter decimal rounds to it (the common case, and the exact path below is slow).
+    if x.fract() == 0.0 && x.abs() <= 9_007_199_254_740_992.0 {
+        return Some(format!("{}", x as i64));
+    }
+    es_number_exact(x)
+}
+
+/// [`es_number`] for every finite nonzero value, from the exact decimal expansion.
+fn es_number_exact(x: f64) -> Option<String> {
     // Rust's `{:e}` gives the shortest digit count k that round-trips; ECMAScript then wants
     // the k-digit decimal closest to the exact value, the even one on a tie.
     let shortest = format!("{:e}", x.abs());
@@ -660,6 +670,31 @@ mod tests {
 
     fn canon(text: &str) -> String {
         parse(text).unwrap().canonical().unwrap()
+    }
+
+    /// The integer fast path of `es_number` prints what the exact path prints, up to 2^53
+    /// and across the powers of two and ten below it.
+    #[test]
+    fn es_number_integers_agree_with_the_exact_path() {
+        let mut xs: Vec<f64> = (1..=2000).map(f64::from).collect();
+        for e in 0..=53 {
+            let p = 2f64.powi(e);
+            xs.extend([p - 1.0, p, p + 1.0]);
+        }
+        for e in 0..=15 {
+            let p = 10f64.powi(e);
+            xs.extend([p - 1.0, p, p + 1.0, 9.0 * p]);
+        }
+        for x in xs
+            .into_iter()
+            .filter(|x| *x >= 1.0 && *x <= 9_007_199_254_740_992.0)
+        {
+            for v in [x, -x] {
+                assert_eq!(es_number(v), es_number_exact(v), "{v}");
+            }
+        }
+        // Beyond 2^53 integers take the exact path: 2^60 prints with shortest digits.
+        assert_eq!(es_number(2f64.powi(60)).unwrap(), "1152921504606847000");
     }
 
     /// Minimal escaping as serde_json prints it (the same rule: the two-letter escapes, other
