@@ -64,6 +64,10 @@ pub fn md_cell(text: &str) -> String {
 /// A code span that holds `text` whatever backticks it contains; `in_table` escapes pipes
 /// (GitHub's tables read `\|` as a pipe, even in code spans).
 pub fn code_span(text: &str, in_table: bool) -> String {
+    // Most spans are plain names: nothing to replace, one backtick each side.
+    if !text.is_empty() && !text.contains(|c: char| c == '`' || c == '|' || c.is_control()) {
+        return format!("`{text}`");
+    }
     let text: String = text
         .chars()
         .map(|c| if c.is_control() { ' ' } else { c })
