@@ -570,8 +570,11 @@ fn build_plugin(
             .values()
             .filter(|m| m.full_name() != custom.full_name()),
     );
-    for m in ordered {
-        match build_message(m, &type_names, &docs, &recursive) {
+    let built = crate::parallel::parallel_map(&ordered, |m| {
+        build_message(m, &type_names, &docs, &recursive)
+    });
+    for message in built {
+        match message {
             Ok(msg) => out_messages.push(msg),
             Err(mut d) => diags.append(&mut d),
         }

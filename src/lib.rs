@@ -14,6 +14,7 @@ pub mod manifest;
 pub mod names;
 pub mod new;
 pub mod output;
+pub mod parallel;
 pub mod project;
 pub mod render;
 pub mod targets;

@@ -1,12 +1,18 @@
 //! Loading `.proto` files with protox: no `protoc`, the well-known types built in.
 
-use std::path::PathBuf;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use miette::{GraphicalReportHandler, GraphicalTheme};
 use prost_reflect::{DescriptorPool, FileDescriptor};
+use protox::file::{
+    ChainFileResolver, File, FileResolver, GoogleFileResolver, IncludeFileResolver,
+};
 
 use crate::error::{Diagnostic, Error, Location, Result};
 use crate::manifest::Manifest;
+use crate::parallel::parallel_map;
 
 /// The compiled IDL of a manifest.
 pub struct Loaded {
@@ -31,8 +37,13 @@ pub fn load(manifest: &Manifest) -> Result<Loaded> {
 
 /// Compiles `files` (paths relative to an include root) from the include roots.
 pub fn load_files(include: &[PathBuf], files: &[&str]) -> Result<Loaded> {
-    let mut compiler =
-        protox::Compiler::new(include).map_err(|e| Error::Input(protox_diagnostics(&e)))?;
+    let mut chain = ChainFileResolver::new();
+    for root in include {
+        chain.add(IncludeFileResolver::new(root.clone()));
+    }
+    chain.add(GoogleFileResolver::new());
+    let resolver = Prefetched::new(chain, include, files);
+    let mut compiler = protox::Compiler::with_file_resolver(resolver);
     compiler.include_imports(true).include_source_info(true);
     let mut diags = Vec::new();
     for file in files {
@@ -63,6 +74,74 @@ pub fn load_files(include: &[PathBuf], files: &[&str]) -> Result<Loaded> {
     disk_files.sort();
     disk_files.dedup();
     Ok(Loaded { pool, disk_files })
+}
+
+/// The resolver `protox::Compiler::new` builds (the include roots in order, then the
+/// well-known types), with every file it will be asked for parsed ahead, on the machine's
+/// threads: the files named and, breadth-first, everything they import from the include
+/// roots. The compiler still links files one at a time, in its own order; only parsing, two
+/// fifths of loading a large spec, moves ahead. A file parsed ahead is handed over as it was
+/// parsed, errors included, so every message stays what protox reports; any other file (the
+/// well-known types, or one asked for twice) is opened when asked for.
+struct Prefetched {
+    inner: ChainFileResolver,
+    parsed: Mutex<HashMap<String, std::result::Result<File, protox::Error>>>,
+}
+
+impl Prefetched {
+    fn new(inner: ChainFileResolver, include: &[PathBuf], files: &[&str]) -> Prefetched {
+        // As the include roots of the chain would: the first root that has the file decides.
+        let open = |name: &String| {
+            include.iter().find_map(|root| {
+                match IncludeFileResolver::new(root.clone()).open_file(name) {
+                    Err(e) if e.is_file_not_found() => None,
+                    result => Some(result),
+                }
+            })
+        };
+        let mut parsed = HashMap::new();
+        let mut wave: Vec<String> = files
+            .iter()
+            .map(|f| {
+                inner
+                    .resolve_path(Path::new(f))
+                    .unwrap_or_else(|| f.to_string())
+            })
+            .collect();
+        while !wave.is_empty() {
+            let mut next = Vec::new();
+            for (name, result) in wave.iter().zip(parallel_map(&wave, open)) {
+                let Some(result) = result else { continue };
+                if let Ok(file) = &result {
+                    next.extend(file.file_descriptor_proto().dependency.iter().cloned());
+                }
+                parsed.insert(name.clone(), result);
+            }
+            next.sort_unstable();
+            next.dedup();
+            next.retain(|name| !parsed.contains_key(name) && !wave.contains(name));
+            wave = next;
+        }
+        Prefetched {
+            inner,
+            parsed: Mutex::new(parsed),
+        }
+    }
+}
+
+impl FileResolver for Prefetched {
+    fn resolve_path(&self, path: &Path) -> Option<String> {
+        self.inner.resolve_path(path)
+    }
+
+    fn open_file(&self, name: &str) -> std::result::Result<File, protox::Error> {
+        let ahead = self
+            .parsed
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(name);
+        ahead.unwrap_or_else(|| self.inner.open_file(name))
+    }
 }
 
 fn check_syntax(file: &FileDescriptor) -> std::result::Result<(), Diagnostic> {

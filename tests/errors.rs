@@ -256,3 +256,43 @@ fn keyword_field_names_are_escaped_in_every_language() {
     assert_eq!(msg.fields[4].names.rust, "self_");
     assert_eq!(msg.fields[0].names.python, "class_");
 }
+
+/// Imported files are parsed ahead of linking (on several threads); what is reported and
+/// which file is read must not change: an error in an imported file names that file, a
+/// missing import names the import line, and of two include roots the first that has a file
+/// is the one read (protoc's rule), even when the other one's copy is broken.
+#[test]
+fn imports_are_read_from_the_first_root_and_their_errors_name_them() {
+    let importer = |dep: &str| {
+        format!(
+            "syntax = \"proto3\";\npackage demo.v1;\nimport \"{dep}\";\nmessage Demo {{\n  Dep d = 1;\n}}\n"
+        )
+    };
+    let broken_dep =
+        "syntax = \"proto3\";\npackage demo.v1;\nmessage Dep {\n  string a = 1 = 2;\n}\n";
+    let good_dep = "syntax = \"proto3\";\npackage demo.v1;\nmessage Dep {\n  string a = 1;\n}\n";
+
+    let dir = project(MANIFEST, &importer("demo/v1/dep.proto"));
+    std::fs::write(dir.path().join("idl/demo/v1/dep.proto"), broken_dep).unwrap();
+    fails_with(dir.path(), &["demo/v1/dep.proto:4:16: error:"]);
+
+    let dir = project(MANIFEST, &importer("demo/v1/absent.proto"));
+    fails_with(
+        dir.path(),
+        &["demo/v1/demo.proto:3:1", "demo/v1/absent.proto"],
+    );
+
+    let two_roots = MANIFEST.replace(r#"include = ["idl"]"#, r#"include = ["idl", "idl2"]"#);
+    let dir = project(&two_roots, &importer("demo/v1/dep.proto"));
+    std::fs::write(dir.path().join("idl/demo/v1/dep.proto"), good_dep).unwrap();
+    std::fs::create_dir_all(dir.path().join("idl2/demo/v1")).unwrap();
+    std::fs::write(dir.path().join("idl2/demo/v1/dep.proto"), broken_dep).unwrap();
+    let out = flyteplug(dir.path(), &["generate"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    // And the other way round: the broken copy first is the one read.
+    let swapped = MANIFEST.replace(r#"include = ["idl"]"#, r#"include = ["idl2", "idl"]"#);
+    std::fs::write(dir.path().join("flyteplug.toml"), swapped).unwrap();
+    std::fs::remove_dir_all(dir.path().join("generated")).unwrap();
+    std::fs::remove_file(dir.path().join("flyteplug.lock")).ok();
+    fails_with(dir.path(), &["demo/v1/dep.proto:4:16: error:"]);
+}
