@@ -1,7 +1,7 @@
 //! Writing output safely: write-if-changed, atomic replace, a lock file of what was generated,
 //! deletion of stale generated files only, and the read-only `check`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
@@ -140,11 +140,21 @@ impl Plan {
 
     /// Refuses output that would leave the fence through a symlink.
     fn check_fence(&self, path: &Path) -> Result<()> {
+        self.check_fence_once(path, &mut BTreeSet::new())
+    }
+
+    /// [`Plan::check_fence`], skipping folders already found inside the fence (`inside`):
+    /// for a file that does not exist yet, what decides is the nearest folder that does, and
+    /// many files share it.
+    fn check_fence_once(&self, path: &Path, inside: &mut BTreeSet<PathBuf>) -> Result<()> {
         let mut existing = path.to_path_buf();
         while !existing.exists() {
             if !existing.pop() {
                 return Ok(());
             }
+        }
+        if existing != path && inside.contains(&existing) {
+            return Ok(());
         }
         let real = existing
             .canonicalize()
@@ -157,6 +167,9 @@ impl Plan {
                 self.fence.display()
             )));
         }
+        if existing != path {
+            inside.insert(existing);
+        }
         Ok(())
     }
 
@@ -168,9 +181,10 @@ impl Plan {
         self.check_fence(&self.root)?;
         let mut writes: Vec<&OutFile> = Vec::new();
         let mut actions = Vec::new();
+        let mut inside = BTreeSet::new();
         for f in &self.files {
             let path = self.abs(&f.path);
-            self.check_fence(&path)?;
+            self.check_fence_once(&path, &mut inside)?;
             match (f.ownership, read_existing(&path)?) {
                 (Ownership::Scaffold, Some(_)) => {}
                 (Ownership::Scaffold, None) => {
@@ -216,17 +230,21 @@ impl Plan {
                 Some(_) => actions.push((Action::KeptEdited, rel.clone())),
             }
         }
-        // Folders first, so that a folder that cannot be made fails the run before any file
-        // is written.
-        for f in &writes {
-            let path = self.abs(&f.path);
-            let dir = path.parent().unwrap_or(&self.root);
+        // Folders first, each once, so that a folder that cannot be made fails the run before
+        // any file is written. Files are then written below the absolute root (a relative
+        // path costs the temporary file a working-folder lookup each).
+        let root = std::path::absolute(&self.root).map_err(|e| Error::io(&self.root, e))?;
+        let dirs: BTreeSet<PathBuf> = writes
+            .iter()
+            .map(|f| root.join(&f.path).parent().unwrap_or(&root).to_path_buf())
+            .collect();
+        for dir in &dirs {
             fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         }
         // Independent files: written on several threads; the first error in path order is
         // reported (every file is whole, old or new, whatever fails).
         parallel_map(&writes, |f| {
-            write_atomic(&self.abs(&f.path), f.contents.as_bytes())
+            write_in_folder(&root.join(&f.path), f.contents.as_bytes())
         })
         .into_iter()
         .collect::<Result<()>>()?;
@@ -384,6 +402,14 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         .parent()
         .ok_or_else(|| Error::msg(format!("`{}` has no parent folder", path.display())))?;
     fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    write_in_folder(path, bytes)
+}
+
+/// [`write_atomic`] into a folder that exists.
+fn write_in_folder(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path
+        .parent()
+        .ok_or_else(|| Error::msg(format!("`{}` has no parent folder", path.display())))?;
     let mut builder = tempfile::Builder::new();
     builder.prefix(".flyteplug-");
     // A temporary file is private (0600); the file it becomes is an ordinary source file,

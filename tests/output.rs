@@ -170,6 +170,30 @@ fn symlinks_out_of_the_project_are_refused() {
     assert!(std::fs::read_dir(outside.path()).unwrap().next().is_none());
 }
 
+/// The fence is checked per file even when many files share a folder already found inside:
+/// a symlinked subfolder next to real ones is still refused, and nothing is written.
+#[cfg(unix)]
+#[test]
+fn a_symlinked_subfolder_among_real_ones_is_refused() {
+    let outside = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("out/real")).unwrap();
+    std::os::unix::fs::symlink(outside.path(), dir.path().join("out/linked")).unwrap();
+    let files = vec![
+        OutFile::generated("a.py", GEN),
+        OutFile::generated("real/b.py", GEN),
+        OutFile::generated("real/c.py", GEN),
+        OutFile::generated("linked/d.py", GEN),
+    ];
+    let err = plan(dir.path(), files).apply().unwrap_err();
+    assert!(
+        err.to_string().contains("outside the project folder"),
+        "{err}"
+    );
+    assert!(std::fs::read_dir(outside.path()).unwrap().next().is_none());
+    assert!(!dir.path().join("out/a.py").exists(), "nothing is written");
+}
+
 #[cfg(unix)]
 #[test]
 fn a_read_only_folder_is_a_clear_error_and_leaves_old_content() {
