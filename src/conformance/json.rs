@@ -70,8 +70,13 @@ impl Json {
     /// One line with a space after `:` and `,`, members in order (vectors file, reports).
     pub fn spaced(&self) -> String {
         let mut out = String::new();
-        self.write(&mut out, true);
+        self.write_spaced(&mut out);
         out
+    }
+
+    /// [`Json::spaced`], appended to `out`.
+    pub fn write_spaced(&self, out: &mut String) {
+        self.write(out, true);
     }
 
     fn write(&self, out: &mut String, spaced: bool) {

@@ -143,14 +143,13 @@ pub fn vectors_json(plugin: &Plugin, cases: &[Case]) -> String {
 
 /// Prints cases in the vectors file format, with an optional `"//"` note.
 pub fn cases_json(note: Option<&str>, cases: &[Case]) -> String {
-    let q = |s: &str| {
-        let mut out = String::new();
-        json::write_string(&mut out, s);
-        out
-    };
-    let mut out = String::from("{\n");
+    // Printed straight into one string: the vectors of a large plugin run to tens of MB.
+    let mut out = String::with_capacity(cases.len() * 256);
+    out.push_str("{\n");
     if let Some(note) = note {
-        out.push_str(&format!("  \"//\": {},\n", q(note)));
+        out.push_str("  \"//\": ");
+        json::write_string(&mut out, note);
+        out.push_str(",\n");
     }
     if cases.is_empty() {
         out.push_str("  \"cases\": []\n}\n");
@@ -158,21 +157,28 @@ pub fn cases_json(note: Option<&str>, cases: &[Case]) -> String {
     }
     out.push_str("  \"cases\": [\n");
     for (i, c) in cases.iter().enumerate() {
-        out.push_str("    {\n");
-        out.push_str(&format!("      \"name\": {},\n", q(&c.name)));
-        out.push_str(&format!("      \"message\": {},\n", q(&c.message)));
-        out.push_str(&format!("      \"input\": {},\n", c.input.spaced()));
+        out.push_str("    {\n      \"name\": ");
+        json::write_string(&mut out, &c.name);
+        out.push_str(",\n      \"message\": ");
+        json::write_string(&mut out, &c.message);
+        out.push_str(",\n      \"input\": ");
+        c.input.write_spaced(&mut out);
+        out.push_str(",\n");
         if c.strict {
             out.push_str("      \"strict\": true,\n");
         }
-        match &c.expect {
-            Expect::Canonical(s) => out.push_str(&format!("      \"canonical\": {}\n", q(s))),
-            Expect::Error(s) => out.push_str(&format!("      \"error\": {}\n", q(s))),
-        }
+        let (key, text) = match &c.expect {
+            Expect::Canonical(s) => ("canonical", s),
+            Expect::Error(s) => ("error", s),
+        };
+        out.push_str("      \"");
+        out.push_str(key);
+        out.push_str("\": ");
+        json::write_string(&mut out, text);
         out.push_str(if i + 1 == cases.len() {
-            "    }\n"
+            "\n    }\n"
         } else {
-            "    },\n"
+            "\n    },\n"
         });
     }
     out.push_str("  ]\n}\n");

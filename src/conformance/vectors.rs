@@ -1613,7 +1613,7 @@ impl<'a> Gen<'a> {
                         false,
                     );
                 }
-                let samples = self.samples(&f.ty, 1);
+                let samples = self.samples_memo(&f.ty, 1);
                 let input = Json::Array(samples.iter().map(|v| v.input.clone()).collect());
                 let canon = Json::Array(samples.iter().map(|v| v.canon.clone()).collect());
                 self.ok(
@@ -1723,7 +1723,7 @@ impl<'a> Gen<'a> {
                     .cloned()
                     .unwrap_or_default();
                 if k.json_kind() == JsonKind::String {
-                    let samples = self.samples(&f.ty, 1);
+                    let samples = self.samples_memo(&f.ty, 1);
                     self.ok(
                         format!("{name}.values"),
                         m,
@@ -1741,18 +1741,18 @@ impl<'a> Gen<'a> {
                         m,
                         single(Json::obj([(
                             good_key.1.clone(),
-                            self.samples(&f.ty, 1)
-                                .into_iter()
+                            self.samples_memo(&f.ty, 1)
+                                .iter()
                                 .find(|v| v.default)
-                                .map(|v| v.input)
+                                .map(|v| v.input.clone())
                                 .unwrap_or(first.input.clone()),
                         )])),
                         single(Json::obj([(
                             good_key.2.clone(),
-                            self.samples(&f.ty, 1)
-                                .into_iter()
+                            self.samples_memo(&f.ty, 1)
+                                .iter()
                                 .find(|v| v.default)
-                                .map(|v| v.canon)
+                                .map(|v| v.canon.clone())
                                 .unwrap_or(first.canon.clone()),
                         )])),
                         false,
