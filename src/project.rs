@@ -62,6 +62,12 @@ impl Project {
         // Targets share nothing but the read-only context, so each renders on its own thread;
         // results are joined in manifest order, so the output does not depend on scheduling.
         let emitted: Vec<Result<Vec<OutFile>>> = std::thread::scope(|scope| {
+            // Every target needs every plugin's vectors after its models: derive them from the
+            // start, each plugin on a thread of its own, rather than when the first target
+            // asks (the others then waited for it).
+            for vectors in &ctx.vectors {
+                scope.spawn(|| vectors.constructions().map(|_| ()));
+            }
             let handles: Vec<_> = targets
                 .iter()
                 .map(|target| scope.spawn(|| target.emit(&ctx)))
