@@ -6,6 +6,9 @@ pub const LINE_LENGTH: usize = 88;
 
 /// The display width of `text` as ruff measures it (East Asian wide characters count 2).
 pub fn width(text: &str) -> usize {
+    if text.is_ascii() {
+        return text.len();
+    }
     text.chars().map(|c| if is_wide(c) { 2 } else { 1 }).sum()
 }
 
