@@ -146,6 +146,10 @@ commit=$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)
 if [[ -n $(git -C "$repo" status --porcelain -- src templates build.rs Cargo.toml Cargo.lock 2>/dev/null) ]]; then
     commit="$commit (+ uncommitted changes in src/ or templates/)"
 fi
+if [[ -n ${FLYTEPLUG:-} ]]; then
+    # Another binary: the repository's commit says nothing about what was timed.
+    commit="$commit; timed binary: $bin"
+fi
 
 # --- specs ------------------------------------------------------------------------------------
 
