@@ -121,19 +121,19 @@ impl Plan {
             .filter(|f| f.ownership == Ownership::Generated)
             .collect();
         // Files that share their text (a plugin's vectors and its copies) are hashed once.
-        let mut distinct: Vec<&Arc<String>> = generated.iter().map(|f| &f.contents).collect();
-        distinct.sort_by_key(|c| Arc::as_ptr(c));
-        distinct.dedup_by_key(|c| Arc::as_ptr(c));
-        let hashes = parallel_map(&distinct, |c| sha256_hex(c.as_bytes()));
-        let hash_of = |c: &Arc<String>| {
-            let i = distinct
-                .binary_search_by_key(&Arc::as_ptr(c), |d| Arc::as_ptr(d))
-                .expect("every text was hashed");
-            hashes[i].clone()
-        };
+        let distinct: BTreeMap<*const String, &str> = generated
+            .iter()
+            .map(|f| (Arc::as_ptr(&f.contents), f.contents.as_str()))
+            .collect();
+        let texts: Vec<&str> = distinct.values().copied().collect();
+        let hashes: BTreeMap<*const String, String> = distinct
+            .keys()
+            .copied()
+            .zip(parallel_map(&texts, |t| sha256_hex(t.as_bytes())))
+            .collect();
         let entries: BTreeMap<&str, String> = generated
             .iter()
-            .map(|f| (f.path.as_str(), hash_of(&f.contents)))
+            .map(|f| (f.path.as_str(), hashes[&Arc::as_ptr(&f.contents)].clone()))
             .collect();
         render_lock(&entries)
     }

@@ -240,11 +240,14 @@ pub fn es_number(x: f64) -> Option<String> {
     }
     // An integer up to 2^53 prints as its digits: doubles there are at most 1 apart, so no
     // shorter decimal rounds to it (the common case, and the exact path below is slow).
-    if x.fract() == 0.0 && x.abs() <= 9_007_199_254_740_992.0 {
+    if x.fract() == 0.0 && x.abs() <= TWO_POW_53 {
         return Some(format!("{}", x as i64));
     }
     es_number_exact(x)
 }
+
+/// 2^53: up to here every integer is a double, and doubles are at most 1 apart.
+const TWO_POW_53: f64 = 9_007_199_254_740_992.0;
 
 /// [`es_number`] for every finite nonzero value, from the exact decimal expansion.
 fn es_number_exact(x: f64) -> Option<String> {
@@ -690,10 +693,7 @@ mod tests {
             let p = 10f64.powi(e);
             xs.extend([p - 1.0, p, p + 1.0, 9.0 * p]);
         }
-        for x in xs
-            .into_iter()
-            .filter(|x| *x >= 1.0 && *x <= 9_007_199_254_740_992.0)
-        {
+        for x in xs.into_iter().filter(|x| *x >= 1.0 && *x <= TWO_POW_53) {
             for v in [x, -x] {
                 assert_eq!(es_number(v), es_number_exact(v), "{v}");
             }

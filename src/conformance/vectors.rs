@@ -991,7 +991,6 @@ impl<'a> Gen<'a> {
         self.plugin.message(full_name)
     }
 
-    /// Every value of a type worth a case, `depth` bounding how deep messages nest.
     /// `depth`, capped at 1 for large plugins (see `SMALL_PLUGIN`).
     fn depth(&self, depth: u32) -> u32 {
         if self.plugin.messages.len() > SMALL_PLUGIN {
@@ -1001,12 +1000,9 @@ impl<'a> Gen<'a> {
         }
     }
 
-    fn samples(&self, ty: &FieldType, depth: u32) -> Vec<Sample> {
-        self.samples_memo(ty, depth).to_vec()
-    }
-
-    /// [`Gen::samples`], shared.
-    fn samples_memo(&self, ty: &FieldType, depth: u32) -> Rc<Vec<Sample>> {
+    /// Every value of a type worth a case, `depth` bounding how deep messages nest; derived
+    /// once per type and shared.
+    fn samples(&self, ty: &FieldType, depth: u32) -> Rc<Vec<Sample>> {
         let key = match ty {
             FieldType::Scalar { scalar } => SampleKey::Scalar(*scalar),
             FieldType::WellKnown { wkt } => SampleKey::WellKnown(*wkt),
@@ -1156,7 +1152,7 @@ impl<'a> Gen<'a> {
             let (input, canon) = self.rich(m, depth, alt);
             return Some(ok("full", input, canon));
         }
-        let samples = self.samples_memo(ty, depth);
+        let samples = self.samples(ty, depth);
         let found = if alt {
             samples.iter().find(|s| s.alt && !s.default)
         } else {
@@ -1490,7 +1486,7 @@ impl<'a> Gen<'a> {
                 let full = self.large()
                     || matches!(f.ty, FieldType::Message { .. })
                     || self.covered.insert(type_key(&f.ty));
-                let mut samples = self.samples(&f.ty, self.depth(2));
+                let mut samples = self.samples(&f.ty, self.depth(2)).to_vec();
                 let mut bads = self.bads(&f.ty, self.depth(2));
                 if !full {
                     samples = short_samples(samples);
@@ -1613,7 +1609,7 @@ impl<'a> Gen<'a> {
                         false,
                     );
                 }
-                let samples = self.samples_memo(&f.ty, 1);
+                let samples = self.samples(&f.ty, 1);
                 let input = Json::Array(samples.iter().map(|v| v.input.clone()).collect());
                 let canon = Json::Array(samples.iter().map(|v| v.canon.clone()).collect());
                 self.ok(
@@ -1723,7 +1719,7 @@ impl<'a> Gen<'a> {
                     .cloned()
                     .unwrap_or_default();
                 if k.json_kind() == JsonKind::String {
-                    let samples = self.samples_memo(&f.ty, 1);
+                    let samples = self.samples(&f.ty, 1);
                     self.ok(
                         format!("{name}.values"),
                         m,
@@ -1741,7 +1737,7 @@ impl<'a> Gen<'a> {
                         m,
                         single(Json::obj([(
                             good_key.1.clone(),
-                            self.samples_memo(&f.ty, 1)
+                            self.samples(&f.ty, 1)
                                 .iter()
                                 .find(|v| v.default)
                                 .map(|v| v.input.clone())
@@ -1749,7 +1745,7 @@ impl<'a> Gen<'a> {
                         )])),
                         single(Json::obj([(
                             good_key.2.clone(),
-                            self.samples_memo(&f.ty, 1)
+                            self.samples(&f.ty, 1)
                                 .iter()
                                 .find(|v| v.default)
                                 .map(|v| v.canon.clone())
