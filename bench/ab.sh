@@ -51,13 +51,19 @@ else
     exit 2
 fi
 cd "$work/spec"
+mkdir -p "$work/trash"
 mapfile -t protos < <(find idl -name '*.proto' | sort)
 
-# One cold run: the command's output folder is removed first; appends "label wall cpu".
+# One cold run: the command's output folders are moved aside first (into $work/trash, deleted
+# at exit: deleting them here would slow the next run's file creations on ext4 without a
+# journal, see bench/README.md); appends "label wall cpu".
 run() {
     local label=$1
     shift
-    rm -rf generated "$work/protoc-out"
+    local aside
+    aside=$(mktemp -d "$work/trash/run.XXXXXX")
+    [[ ! -e generated ]] || mv generated "$aside/"
+    [[ ! -e "$work/protoc-out" ]] || mv "$work/protoc-out" "$aside/"
     mkdir -p "$work/protoc-out"
     local start end
     start=$(date +%s%N)
