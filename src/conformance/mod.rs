@@ -33,6 +33,7 @@
 pub mod json;
 pub mod literal;
 mod runner;
+mod samples;
 mod vectors;
 
 use std::path::Path;
