@@ -45,14 +45,15 @@ pub enum Action {
 /// One problem `check` found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Drift {
-    /// A generated file is missing.
-    Missing(String),
+    /// A generated file is missing; carries a unified diff that creates it.
+    Missing(String, String),
     /// A generated file differs from what the IDL now generates; carries a unified diff.
     Outdated(String, String),
     /// A generated file was changed by hand since it was generated; carries a unified diff.
     HandEdited(String, String),
-    /// A file generated before would be deleted by `generate` now.
-    Stale(String),
+    /// A file generated before would be deleted by `generate` now; carries a unified diff
+    /// that deletes it.
+    Stale(String, String),
     /// A scaffold file is missing (`generate` would create it).
     ScaffoldMissing(String),
     /// The lock file is missing or out of date.
@@ -63,10 +64,10 @@ impl Drift {
     /// The path concerned.
     pub fn path(&self) -> &str {
         match self {
-            Drift::Missing(p)
+            Drift::Missing(p, _)
             | Drift::Outdated(p, _)
             | Drift::HandEdited(p, _)
-            | Drift::Stale(p)
+            | Drift::Stale(p, _)
             | Drift::ScaffoldMissing(p) => p,
             Drift::Lock => LOCK_FILE,
         }
@@ -76,10 +77,10 @@ impl Drift {
 impl std::fmt::Display for Drift {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Drift::Missing(p) => write!(f, "missing: {p}"),
+            Drift::Missing(p, d) => write!(f, "missing: {p}\n{d}"),
             Drift::Outdated(p, d) => write!(f, "out of date: {p}\n{d}"),
             Drift::HandEdited(p, d) => write!(f, "edited by hand: {p}\n{d}"),
-            Drift::Stale(p) => write!(f, "stale (no longer generated): {p}"),
+            Drift::Stale(p, d) => write!(f, "stale (no longer generated): {p}\n{d}"),
             Drift::ScaffoldMissing(p) => write!(f, "missing scaffold file: {p}"),
             Drift::Lock => write!(f, "lock file out of date: {LOCK_FILE}"),
         }
@@ -270,11 +271,15 @@ impl Plan {
             match (f.ownership, existing) {
                 (Ownership::Scaffold, None) => drift.push(Drift::ScaffoldMissing(f.path.clone())),
                 (Ownership::Scaffold, Some(_)) => {}
-                (Ownership::Generated, None) => drift.push(Drift::Missing(f.path.clone())),
+                (Ownership::Generated, None) => drift.push(Drift::Missing(
+                    f.path.clone(),
+                    unified_diff(None, Some((&f.path, &f.contents))),
+                )),
                 (Ownership::Generated, Some(old)) if old == f.contents.as_bytes() => {}
                 (Ownership::Generated, Some(old)) => {
                     let old_text = String::from_utf8_lossy(&old);
-                    let diff = unified_diff(&f.path, &old_text, &f.contents);
+                    let diff =
+                        unified_diff(Some((&f.path, &old_text)), Some((&f.path, &f.contents)));
                     let edited = old_lock.get(&f.path).is_none_or(|h| *h != sha256_hex(&old));
                     drift.push(if edited {
                         Drift::HandEdited(f.path.clone(), diff)
@@ -287,8 +292,13 @@ impl Plan {
         let planned: BTreeMap<&str, ()> =
             self.files.iter().map(|f| (f.path.as_str(), ())).collect();
         for rel in old_lock.keys() {
-            if !planned.contains_key(rel.as_str()) && self.abs(rel).exists() {
-                drift.push(Drift::Stale(rel.clone()));
+            if planned.contains_key(rel.as_str()) {
+                continue;
+            }
+            if let Some(old) = read_existing(&self.abs(rel))? {
+                let old_text = String::from_utf8_lossy(&old);
+                let diff = unified_diff(Some((rel, &old_text)), None);
+                drift.push(Drift::Stale(rel.clone(), diff));
             }
         }
         let lock_path = self.root.join(LOCK_FILE);
@@ -438,14 +448,20 @@ fn remove_empty_parents(path: &Path, root: &Path) {
     }
 }
 
-/// A unified diff from the file on disk to what would be generated.
-pub fn unified_diff(path: &str, on_disk: &str, generated: &str) -> String {
-    similar::TextDiff::from_lines(on_disk, generated)
+/// A unified diff, as git prints it, from the file on disk (`None`: there is none) to what
+/// would be generated (`None`: the file would be deleted); each side is (path relative to the
+/// output folder, text). `patch -p1` or `git apply` in the output folder applies it.
+pub fn unified_diff(on_disk: Option<(&str, &str)>, generated: Option<(&str, &str)>) -> String {
+    let name = |side: Option<(&str, &str)>, prefix: &str| {
+        side.map_or("/dev/null".to_string(), |(path, _)| {
+            format!("{prefix}{path}")
+        })
+    };
+    let text = |side: Option<(&str, &str)>| side.map_or("", |(_, text)| text).to_string();
+    let (old, new) = (text(on_disk), text(generated));
+    similar::TextDiff::from_lines(&old, &new)
         .unified_diff()
         .context_radius(3)
-        .header(
-            &format!("a/{path} (on disk)"),
-            &format!("b/{path} (generated)"),
-        )
+        .header(&name(on_disk, "a/"), &name(generated, "b/"))
         .to_string()
 }

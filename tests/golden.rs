@@ -75,14 +75,23 @@ fn check_reports_missing_and_stale_files() {
         .unwrap()
         .1
         .to_string();
+    let removed = std::fs::read_to_string(dir.path().join("generated").join(&first)).unwrap();
     std::fs::remove_file(dir.path().join("generated").join(&first)).unwrap();
     let out = flyteplug(dir.path(), &["check"]);
     assert_eq!(out.status.code(), Some(1));
+    // The report carries a diff that creates the file, line by line, as git prints one.
+    let report = text(&out);
+    let expected_diff = format!("--- /dev/null\n+++ b/{first}\n@@ -0,0 +1,");
     assert!(
-        text(&out).contains(&format!("missing: {first}")),
-        "{}",
-        text(&out)
+        report.contains(&format!("missing: {first}\n{expected_diff}")),
+        "{report}"
     );
+    for line in removed.lines().take(5) {
+        assert!(
+            report.contains(&format!("\n+{line}\n")),
+            "{line:?}: {report}"
+        );
+    }
 }
 
 #[test]
