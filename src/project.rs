@@ -105,7 +105,7 @@ impl Project {
 
     /// The output folder must not be the project folder or hold an include root.
     fn check_output_dir(&self) -> Result<()> {
-        let canon = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+        let canon = resolve;
         let out = canon(&self.manifest.output_dir.value);
         let root = canon(&self.manifest.root);
         let at = &self.manifest.output_dir.location;
@@ -352,5 +352,26 @@ impl Builder {
             }
         }
         Ok(written)
+    }
+}
+
+/// `path` made absolute, with symlinks resolved as far as it exists: its deepest existing
+/// ancestor canonicalized, then the rest, so that a folder not created yet compares like
+/// one that exists.
+fn resolve(path: &Path) -> PathBuf {
+    let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut tail = Vec::new();
+    let mut at = path.as_path();
+    loop {
+        if let Ok(found) = at.canonicalize() {
+            return tail.iter().rev().fold(found, |acc, part| acc.join(part));
+        }
+        match (at.parent(), at.file_name()) {
+            (Some(parent), Some(name)) => {
+                tail.push(name.to_os_string());
+                at = parent;
+            }
+            _ => return path,
+        }
     }
 }

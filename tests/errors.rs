@@ -180,6 +180,25 @@ fn output_dir_cannot_be_the_idl_folder() {
 }
 
 #[test]
+fn output_dir_inside_an_include_root_is_refused_before_it_exists() {
+    // `idl/gen` does not exist yet: the first run must refuse it as every later one does.
+    let dir = project(
+        &MANIFEST.replace("dir = \"generated\"", "dir = \"idl/gen\""),
+        "syntax = \"proto3\";\npackage demo.v1;\nmessage Demo {}\n",
+    );
+    for _ in 0..2 {
+        let out = flyteplug(dir.path(), &["generate"]);
+        assert_eq!(out.status.code(), Some(2));
+        assert!(
+            text(&out).contains("overlaps the include folder"),
+            "{}",
+            text(&out)
+        );
+        assert!(!dir.path().join("idl/gen").exists(), "nothing was written");
+    }
+}
+
+#[test]
 fn all_errors_of_a_stage_are_reported_at_once() {
     let text_manifest = MANIFEST
         .replace("\"core\"", "\"lambda\"")
