@@ -257,6 +257,16 @@ impl Manifest {
             .as_ref()
             .map(|s| s.get_ref().clone())
             .unwrap_or_else(|| "flyteplugins".into());
+        if let Some(prefix) = &raw.output.go_module_prefix {
+            if !is_go_module_path(prefix.get_ref().trim_end_matches('/')) {
+                diags.push(Diagnostic::at(
+                    loc(prefix.span().start),
+                    "`output.go_module_prefix` must be a Go module path: `/`-separated \
+                     elements of ASCII letters, digits and `-._~`, none empty or starting or \
+                     ending with `.` (e.g. `github.com/acme/flyteplugins`)",
+                ));
+            }
+        }
         if let Some(scope) = &raw.output.npm_scope {
             if !is_kebab(scope.get_ref()) {
                 diags.push(Diagnostic::at(
@@ -417,6 +427,19 @@ pub fn reserved_plugin_name(name: &str) -> Option<String> {
         ));
     }
     None
+}
+
+/// Is `path` a valid Go module path (the element rules of `go mod`'s path check)?
+fn is_go_module_path(path: &str) -> bool {
+    !path.is_empty()
+        && path.split('/').all(|element| {
+            !element.is_empty()
+                && !element.starts_with('.')
+                && !element.ends_with('.')
+                && element
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-._~".contains(c))
+        })
 }
 
 /// kebab-case: `[a-z][a-z0-9]*(-[a-z0-9]+)*`. Such a name can never hold `..`, `/` or `\`.

@@ -212,6 +212,64 @@ fn all_errors_of_a_stage_are_reported_at_once() {
     );
 }
 
+#[test]
+fn a_go_module_prefix_that_is_no_module_path_names_its_line() {
+    for bad in [
+        "bad prefix",
+        "a//b",
+        ".hidden/x",
+        "x\\\"y",
+        "caf\u{e9}.io/x",
+        "",
+    ] {
+        let manifest = MANIFEST.replace(
+            "dir = \"generated\"",
+            &format!(
+                "dir = \"generated\"\ngo_module_prefix = {}",
+                toml_string(bad)
+            ),
+        );
+        let dir = project(
+            &manifest,
+            "syntax = \"proto3\";\npackage demo.v1;\nmessage Demo {}\n",
+        );
+        fails_with(
+            dir.path(),
+            &["flyteplug.toml:6:20: error: `output.go_module_prefix` must be a Go module path"],
+        );
+    }
+    let manifest = MANIFEST.replace(
+        "dir = \"generated\"",
+        "dir = \"generated\"\ngo_module_prefix = \"github.com/acme-corp/flyte_plugins.v2/\"",
+    );
+    let dir = project(
+        &manifest,
+        "syntax = \"proto3\";\npackage demo.v1;\nmessage Demo {}\n",
+    );
+    assert!(flyteplug(dir.path(), &["generate"]).status.success());
+    let go_mod = std::fs::read_to_string(dir.path().join("generated/go/demo/go.mod")).unwrap();
+    assert!(
+        go_mod.contains("\nmodule github.com/acme-corp/flyte_plugins.v2/demo\n"),
+        "{go_mod}"
+    );
+}
+
+/// A TOML basic string holding `text`.
+fn toml_string(text: &str) -> String {
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 /// protox reports the problems of one file as one error with the others related to it; each is
 /// printed on its own, with its own `file:line:col` and excerpt.
 #[test]
