@@ -317,7 +317,7 @@ pub fn build(plugin: &Plugin, header: String, constructions: &[Construction<'_>]
                 vec![
                     Doc::Atom("&mut failures".into()),
                     Doc::Atom(rs_str(&c.case)),
-                    Doc::group("encode(", vec![printer.message(&c.value)], ")"),
+                    Doc::group("&|| encode(", vec![printer.message(&c.value)], ")"),
                     Doc::Atom(rs_str(&c.canonical)),
                 ],
                 ")",
