@@ -155,6 +155,11 @@ fn int_samples(kind: JsonKind) -> Vec<Sample> {
         default: true,
         ..alt("minus_zero", n("-0"), c(0))
     });
+    // An exponent too long for Python's Decimal (and for a fixed-width exponent parse).
+    out.push(Sample {
+        default: true,
+        ..alt("zero_huge_exponent", s("0e99999999999999999999"), c(0))
+    });
     out
 }
 
@@ -169,6 +174,7 @@ fn int_bads(kind: JsonKind) -> Vec<Bad> {
         bad("above_max_quoted", s(&(max + 1).to_string())),
         bad("below_min", n(&low.to_string())),
         bad("huge_exponent", n("1e30")),
+        bad("exponent_digits", s("1e99999999999999999999")),
         bad("plus_sign", s("+1")),
         bad("leading_space", s(" 1")),
         bad("hex", s("0x10")),
@@ -215,6 +221,21 @@ fn double_samples() -> Vec<Sample> {
         ),
         alt("quoted", s("1.5"), n("1.5")),
         alt("quoted_exponent", s("-1e-7"), n("-1e-7")),
+        // 1 spelled with 801 significant digits: the parser must still round correctly
+        // (Go's strconv.ParseFloat misreads texts of 800 digits and more).
+        alt(
+            "long_text",
+            n(&format!("1{}e-800", "0".repeat(800))),
+            n("1"),
+        ),
+        Sample {
+            default: true,
+            ..alt(
+                "underflow_exponent_digits",
+                n("1e-99999999999999999999"),
+                n("0"),
+            )
+        },
         // 2^50 + 0.25 and + 0.75: both 17-digit neighbours round-trip and are equally near;
         // the even last digit wins (docs/json-contract.md, "Shortest number text").
         alt(
@@ -242,6 +263,7 @@ fn double_bads() -> Vec<Bad> {
     vec![
         bad("overflow", n("1e309")),
         bad("overflow_quoted", s("1e309")),
+        bad("overflow_exponent_digits", n("1e99999999999999999999")),
         bad("nan_lowercase", s("nan")),
         bad("inf", s("inf")),
         bad("word", s("abc")),
@@ -462,6 +484,13 @@ fn duration_samples() -> Vec<Sample> {
         d("nanos", "1.000000001s", "1.000000001s", false),
         d("day", "86400s", "86400s", false),
         d("max", "315576000000s", "315576000000s", false),
+        d("leading_zeros", "0000000000000001s", "1s", true),
+        d(
+            "max_leading_zeros",
+            "0000000000315576000000s",
+            "315576000000s",
+            true,
+        ),
         d("min", "-315576000000s", "-315576000000s", false),
         d("one_digit", "1.5s", "1.500s", true),
         d("minus_half", "-0.5s", "-0.500s", true),
@@ -887,11 +916,13 @@ mod tests {
                 let i = text(&v.input).unwrap();
                 // `1e3`, `1.5e1`, `3.0`, `-0`: exact value of the decimal.
                 let (mant, exp) = i.split_once(['e', 'E']).unwrap_or((i, "0"));
-                let exp: i32 = exp.parse().unwrap();
+                let exp: i128 = exp.parse().unwrap();
                 let (int, frac) = mant.split_once('.').unwrap_or((mant, ""));
                 let digits: i128 = format!("{int}{frac}").parse().unwrap();
-                let scale = exp - frac.len() as i32;
-                let value = if scale >= 0 {
+                let scale = exp - frac.len() as i128;
+                let value = if digits == 0 {
+                    0 // `0e99999999999999999999`
+                } else if scale >= 0 {
                     digits * 10i128.pow(scale as u32)
                 } else {
                     assert_eq!(digits % 10i128.pow((-scale) as u32), 0, "{}", v.tag);
