@@ -32,6 +32,36 @@ pub fn load(manifest: &Manifest) -> Result<Loaded> {
         .collect();
     files.sort_unstable();
     files.dedup();
+    // A plugin's `proto` that no include folder has is the manifest's error, at its line.
+    let missing: Vec<Diagnostic> = manifest
+        .plugins
+        .iter()
+        .filter(|p| {
+            let found = |root: &PathBuf| root.join(&p.proto.value).is_file();
+            !manifest.include.iter().any(found)
+        })
+        .map(|p| {
+            Diagnostic::at(
+                p.proto.location.clone(),
+                format!(
+                    "`{}` is in no include folder ({})",
+                    p.proto.value,
+                    manifest
+                        .include
+                        .iter()
+                        .map(|root| {
+                            let shown = root.strip_prefix(&manifest.root).unwrap_or(root);
+                            format!("`{}`", shown.display())
+                        })
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            )
+        })
+        .collect();
+    if !missing.is_empty() {
+        return Err(Error::Input(missing));
+    }
     load_files(&manifest.include, &files)
 }
 
@@ -207,6 +237,7 @@ fn diagnostic_of(
     file: Option<&str>,
 ) -> Diagnostic {
     let label = diag.labels().and_then(|mut l| l.next());
+    let labelled = label.is_some();
     let location = source
         .zip(label)
         .and_then(|(src, label)| src.read_span(label.inner(), 0, 0).ok())
@@ -228,10 +259,9 @@ fn diagnostic_of(
     let handler =
         GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor()).with_width(100);
     let alone = Alone { diag, source };
-    let detail = handler
-        .render_report(&mut rendered, &alone)
-        .is_ok()
-        .then_some(rendered);
+    // Without a label there is no excerpt to show: the report would repeat the message.
+    let detail =
+        (labelled && handler.render_report(&mut rendered, &alone).is_ok()).then_some(rendered);
     Diagnostic {
         location,
         message: diag.to_string(),

@@ -254,6 +254,24 @@ fn a_go_module_prefix_that_is_no_module_path_names_its_line() {
     );
 }
 
+#[test]
+fn a_plugin_proto_in_no_include_folder_names_the_manifest_line() {
+    let manifest = MANIFEST.replace("demo/v1/demo.proto", "demo/v1/nope.proto");
+    let dir = project(
+        &manifest,
+        "syntax = \"proto3\";\npackage demo.v1;\nmessage Demo {}\n",
+    );
+    let report = fails_with(
+        dir.path(),
+        &["flyteplug.toml:9:9: error: `demo/v1/nope.proto` is in no include folder (`idl`)"],
+    );
+    assert_eq!(
+        report.matches("nope.proto").count(),
+        1,
+        "said once:\n{report}"
+    );
+}
+
 /// A TOML basic string holding `text`.
 fn toml_string(text: &str) -> String {
     let mut out = String::from("\"");
