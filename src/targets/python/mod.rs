@@ -39,7 +39,7 @@ use crate::error::{Error, Result};
 use crate::ir::{Plugin, Wkt};
 use crate::targets::{Cmd, Context, OutFile, Target, Testee, header, scaffold_header};
 
-use syntax::{call, docstring, isort_modules, isort_names, py_str, toml_str};
+use syntax::{call, docstring, isort_modules, isort_names, py_str, sort_dunder_all, toml_str};
 
 /// Emits Python packages.
 pub struct Python;
@@ -141,7 +141,7 @@ fn init_file(ctx: &Context<'_>, plugin: &Plugin, head: &str) -> Result<String> {
         .collect();
     isort_names(&mut runtime);
     let mut all: Vec<String> = models.iter().chain(runtime.iter()).cloned().collect();
-    isort_names(&mut all);
+    sort_dunder_all(&mut all);
     let custom = plugin.custom_message().names.python.clone();
     let doc = format!(
         "{}\n\n\

@@ -25,7 +25,7 @@ use crate::ir::{FieldType, Label, Plugin, Scalar};
 use crate::manifest::Backend;
 use crate::targets::markdown::{Example, example_fields};
 
-use super::syntax::{call, docstring, isort_names, py_str, statement};
+use super::syntax::{call, docstring, py_str, sort_dunder_all, statement};
 
 /// The inline mypy configuration of the modules that import flytekit. flytekit ships no
 /// `py.typed`, so `mypy --strict` reports its imports (`import-untyped` when installed,
@@ -311,7 +311,7 @@ pub fn build(plugin: &Plugin, header: String) -> TaskVm {
         names.function.clone(),
     ];
     all.extend(names.connector.clone());
-    isort_names(&mut all);
+    sort_dunder_all(&mut all);
     TaskVm {
         header,
         mypy: mypy_lines(),
