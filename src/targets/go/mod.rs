@@ -239,7 +239,7 @@ fn plugin_files(
     ));
 
     let runtime = RuntimeFile {
-        header: header("//", &[]),
+        header: head.clone(),
         package,
     };
     files.push(OutFile::generated(

@@ -175,7 +175,6 @@ fn plugin_files(
     check_name("distribution", &plugin.package.python_dist)?;
     check_name("module", &plugin.package.python_module)?;
     let head = header("#", &plugin.source_files);
-    let runtime_head = header("#", &[]);
     let dir = package_dir(plugin);
     let dist = format!("python/{}", plugin.package.python_dist);
     let module = format!("flytekitplugins.{}", plugin.package.python_module);
@@ -214,13 +213,13 @@ fn plugin_files(
     let runtime = ctx.renderer.render(
         "python/_json.py",
         &HeaderVm {
-            header: runtime_head.clone(),
+            header: head.clone(),
         },
     )?;
     let typed = ctx.renderer.render(
         "python/py.typed",
         &HeaderVm {
-            header: runtime_head,
+            header: head.clone(),
         },
     )?;
     let constructions = vectors.constructions()?;
