@@ -159,10 +159,21 @@ impl Manifest {
         let file = path.display().to_string();
         let loc = |offset: usize| Location::from_offset(file.clone(), text, offset);
         let raw: RawManifest = toml::from_str(text).map_err(|e| {
-            let location = loc(e.span().map(|s| s.start).unwrap_or(0));
-            Error::at(
-                location,
-                format!("invalid manifest: {}", e.message().trim_end()),
+            // serde stops at the first unknown key; report every one, in file order.
+            let mut found = unknown_keys(text);
+            let message = e.message().trim_end().to_string();
+            if found.is_empty() || !message.starts_with("unknown field") {
+                found.push((e.span().map(|s| s.start).unwrap_or(0), message));
+            }
+            found.sort();
+            found.dedup();
+            Error::Input(
+                found
+                    .into_iter()
+                    .map(|(at, message)| {
+                        Diagnostic::at(loc(at), format!("invalid manifest: {message}"))
+                    })
+                    .collect(),
             )
         })?;
         let root = path
@@ -429,6 +440,74 @@ pub fn reserved_plugin_name(name: &str) -> Option<String> {
     None
 }
 
+/// The keys of each manifest table; [`RawManifest`] and its parts are the same lists.
+const TOP_KEYS: &[&str] = &["idl", "output", "plugin"];
+const IDL_KEYS: &[&str] = &["include"];
+const OUTPUT_KEYS: &[&str] = &[
+    "dir",
+    "targets",
+    "templates",
+    "go_module_prefix",
+    "npm_scope",
+];
+const PLUGIN_KEYS: &[&str] = &[
+    "name",
+    "proto",
+    "message",
+    "task_type",
+    "task_type_version",
+    "backend",
+    "version",
+    "description",
+];
+
+/// Every key of `text` that the manifest does not know: (byte offset, message as serde words
+/// it). Empty when the text is not TOML.
+fn unknown_keys(text: &str) -> Vec<(usize, String)> {
+    use toml::de::{DeTable, DeValue};
+    fn scan(table: &DeTable<'_>, known: &[&str], out: &mut Vec<(usize, String)>) {
+        for key in table.keys() {
+            if !known.contains(&key.get_ref().as_ref()) {
+                let expected = match known {
+                    [one] => format!("`{one}`"),
+                    [a, b] => format!("`{a}` or `{b}`"),
+                    many => format!(
+                        "one of {}",
+                        many.iter()
+                            .map(|k| format!("`{k}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                };
+                out.push((
+                    key.span().start,
+                    format!("unknown field `{}`, expected {expected}", key.get_ref()),
+                ));
+            }
+        }
+    }
+    let Ok(doc) = DeTable::parse(text) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    scan(doc.get_ref(), TOP_KEYS, &mut out);
+    for (key, value) in doc.get_ref() {
+        match (key.get_ref().as_ref(), value.get_ref()) {
+            ("idl", DeValue::Table(t)) => scan(t, IDL_KEYS, &mut out),
+            ("output", DeValue::Table(t)) => scan(t, OUTPUT_KEYS, &mut out),
+            ("plugin", DeValue::Array(items)) => {
+                for item in items.iter() {
+                    if let DeValue::Table(t) = item.get_ref() {
+                        scan(t, PLUGIN_KEYS, &mut out);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
 /// Is `path` a valid Go module path (the element rules of `go mod`'s path check)?
 fn is_go_module_path(path: &str) -> bool {
     !path.is_empty()
@@ -512,6 +591,54 @@ backend = "k8s"
 
     fn parse(text: &str) -> Result<Manifest> {
         Manifest::parse(Path::new("flyteplug.toml"), text)
+    }
+
+    /// The key lists of `unknown_keys` are the serde structs' fields: for one unknown key in
+    /// each table, its message is serde's own, word for word.
+    #[test]
+    fn unknown_keys_word_their_errors_as_serde_does() {
+        for (after, key) in [
+            ("[idl]\n", "includes"),
+            ("[output]\n", "target"),
+            ("backend = \"k8s\"\n", "task_typ"),
+        ] {
+            let text = GOOD.replace(after, &format!("{after}{key} = 1\n"));
+            let serde = toml::from_str::<RawManifest>(&text).err().unwrap();
+            let ours = unknown_keys(&text);
+            assert_eq!(ours.len(), 1, "{ours:?}");
+            assert_eq!(ours[0].1, serde.message().trim_end());
+            assert_eq!(Some(ours[0].0), serde.span().map(|s| s.start));
+        }
+        let text = format!("bogus = 1\n{GOOD}");
+        let serde = toml::from_str::<RawManifest>(&text).err().unwrap();
+        assert_eq!(unknown_keys(&text)[0].1, serde.message().trim_end());
+    }
+
+    #[test]
+    fn every_unknown_key_is_reported_at_once() {
+        let text = format!("bogus = 1\n{GOOD}")
+            .replace("[idl]\n", "[idl]\nincludes = []\n")
+            .replace("[output]\n", "[output]\ntarget = 1\n")
+            .replace("backend = \"k8s\"\n", "backend = \"k8s\"\nretries = 3\n");
+        let Err(Error::Input(diags)) = parse(&text) else {
+            panic!("expected input errors");
+        };
+        let lines: Vec<String> = diags.iter().map(|d| d.to_string()).collect();
+        let want = [
+            ("flyteplug.toml:1:1", "`bogus`"),
+            ("flyteplug.toml:3:1", "`includes`"),
+            ("flyteplug.toml:7:1", "`target`"),
+            ("flyteplug.toml:18:1", "`retries`"),
+        ];
+        assert_eq!(lines.len(), want.len(), "{lines:#?}");
+        for (line, (at, key)) in lines.iter().zip(want) {
+            assert!(
+                line.starts_with(&format!(
+                    "{at}: error: invalid manifest: unknown field {key}"
+                )),
+                "{line}"
+            );
+        }
     }
 
     #[test]
