@@ -359,7 +359,18 @@ fn testee_view(ctx: &Context<'_>, sources: &[String]) -> TesteeView {
     let mut handlers: Vec<(String, String)> = Vec::new();
     let mut seen = std::collections::BTreeSet::new();
     let mut aliases = std::collections::BTreeSet::new();
+    // A message reachable from several plugins is served by the first of them (manifest
+    // order); a plugin whose messages were all reached through an earlier one is not imported
+    // (`noUnusedLocals` would reject the import).
     for plugin in &ctx.ir.plugins {
+        let served: Vec<_> = plugin
+            .messages
+            .iter()
+            .filter(|m| seen.insert(m.full_name.clone()))
+            .collect();
+        if served.is_empty() {
+            continue;
+        }
         let base = format!(
             "{}Models",
             crate::names::lower_camel(&plugin.name.replace('-', "_"))
@@ -374,13 +385,11 @@ fn testee_view(ctx: &Context<'_>, sources: &[String]) -> TesteeView {
             alias: alias.clone(),
             path: ts_string(&format!("../../{}/src/models.js", plugin.name)),
         });
-        for m in &plugin.messages {
-            if seen.insert(m.full_name.clone()) {
-                handlers.push((
-                    ts_string(&m.full_name),
-                    format!("{alias}.{}", m.names.typescript),
-                ));
-            }
+        for m in served {
+            handlers.push((
+                ts_string(&m.full_name),
+                format!("{alias}.{}", m.names.typescript),
+            ));
         }
     }
     handlers.sort();
