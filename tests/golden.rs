@@ -19,6 +19,37 @@ fn generated_tree_is_up_to_date() {
     );
 }
 
+/// DESIGN.md section 4: every generated file starts with its language's header, naming the
+/// source `.proto` and the command that regenerates it (Go's first line exactly).
+#[test]
+fn every_generated_file_names_its_source_and_the_regenerate_command() {
+    use flyteplug::targets::{GENERATED_MARKER, Ownership, REGENERATE_COMMAND};
+    let project = Project::open(&repo().join("flyteplug.toml")).unwrap();
+    let plan = project.plan().unwrap();
+    let mut bad = Vec::new();
+    for f in plan
+        .files
+        .iter()
+        .filter(|f| f.ownership == Ownership::Generated)
+    {
+        let head: String = f.contents.lines().take(12).collect::<Vec<_>>().join("\n");
+        let go_first_line =
+            !f.path.ends_with(".go") || f.contents.starts_with(&format!("// {GENERATED_MARKER}\n"));
+        if !(head.contains(GENERATED_MARKER)
+            && head.contains(REGENERATE_COMMAND)
+            && head.contains(".proto")
+            && go_first_line)
+        {
+            bad.push(f.path.clone());
+        }
+    }
+    assert!(
+        bad.is_empty(),
+        "files without the full header:\n{}",
+        bad.join("\n")
+    );
+}
+
 #[test]
 fn check_reports_a_hand_edit_with_a_diff() {
     let dir = temp_project(false);

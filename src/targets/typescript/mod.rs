@@ -34,14 +34,14 @@ impl Target for TypeScript {
 
     fn emit(&self, ctx: &Context<'_>) -> Result<Vec<OutFile>> {
         let mut files = Vec::new();
-        let runtime = ctx.renderer.render(
-            "typescript/json.ts",
-            &HeaderOnly {
-                header: header("//", &[]),
-            },
-        )?;
         for vectors in &ctx.vectors {
             let plugin = vectors.plugin();
+            let runtime = ctx.renderer.render(
+                "typescript/json.ts",
+                &HeaderOnly {
+                    header: header("//", &plugin.source_files),
+                },
+            )?;
             let dir = format!("typescript/{}", plugin.name);
             let models = models::models_view(plugin)?;
             files.push(OutFile::generated(
@@ -65,10 +65,7 @@ impl Target for TypeScript {
                 format!("{dir}/src/models.ts"),
                 ctx.renderer.render("typescript/models.ts", &models)?,
             ));
-            files.push(OutFile::generated(
-                format!("{dir}/src/json.ts"),
-                runtime.clone(),
-            ));
+            files.push(OutFile::generated(format!("{dir}/src/json.ts"), runtime));
             files.push(task::task_file(ctx, plugin, &models)?);
             files.extend(test_files(ctx, plugin, vectors, &dir)?);
             files.push(OutFile::generated(
@@ -162,7 +159,7 @@ fn test_files(
     let head = header("//", &plugin.source_files);
     let constructions = vectors.constructions()?;
     let only_header = HeaderOnly {
-        header: header("//", &[]),
+        header: head.clone(),
     };
     Ok(vec![
         OutFile::generated_shared(format!("{dir}/test/vectors.json"), &vectors.get().json),
