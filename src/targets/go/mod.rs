@@ -173,6 +173,7 @@ struct TesteeFile {
     header: String,
     imports: Vec<Import>,
     messages: Vec<TesteeMessage>,
+    well_known: Vec<TesteeWellKnown>,
 }
 
 #[derive(Serialize)]
@@ -187,6 +188,14 @@ struct TesteeMessage {
     full_name: String,
     alias: String,
     type_name: String,
+}
+
+/// A well-known message the testee serves through a package's `RoundTripWellKnown`.
+#[derive(Serialize)]
+struct TesteeWellKnown {
+    /// A Go string literal of the full proto name.
+    full_name: String,
+    alias: String,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -279,6 +288,7 @@ fn testee_files(ctx: &Context<'_>) -> Result<Vec<OutFile>> {
     let mut imports = Vec::new();
     let mut aliases = BTreeSet::new();
     let mut messages: BTreeMap<String, TesteeMessage> = BTreeMap::new();
+    let mut well_known: BTreeMap<String, TesteeWellKnown> = BTreeMap::new();
     for plugin in &ctx.ir.plugins {
         requires.push(Require {
             module: plugin.package.go_module.clone(),
@@ -305,9 +315,22 @@ fn testee_files(ctx: &Context<'_>) -> Result<Vec<OutFile>> {
                     type_name: m.names.go.clone(),
                 });
         }
+        // The well-known messages the plugin reaches, served by its package's runtime.
+        for &w in plugin.well_known.iter().filter(|&&w| w != Wkt::NullValue) {
+            well_known
+                .entry(w.full_name())
+                .or_insert_with(|| TesteeWellKnown {
+                    full_name: go_quote(&w.full_name()),
+                    alias: alias.clone(),
+                });
+        }
     }
     // A package whose messages were all reached through an earlier plugin is not imported.
-    let used: BTreeSet<&str> = messages.values().map(|m| m.alias.as_str()).collect();
+    let used: BTreeSet<&str> = messages
+        .values()
+        .map(|m| m.alias.as_str())
+        .chain(well_known.values().map(|w| w.alias.as_str()))
+        .collect();
     imports.retain(|i| used.contains(i.alias.as_str()));
     requires.sort_by(|a, b| a.module.cmp(&b.module));
     imports.sort_by(|a, b| a.path.cmp(&b.path).then(a.alias.cmp(&b.alias)));
@@ -321,6 +344,7 @@ fn testee_files(ctx: &Context<'_>) -> Result<Vec<OutFile>> {
         header: head,
         imports,
         messages: messages.into_values().collect(),
+        well_known: well_known.into_values().collect(),
     };
     Ok(vec![
         OutFile::generated(

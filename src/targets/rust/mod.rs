@@ -19,7 +19,7 @@ use crate::error::{Error, Result};
 use crate::ir::Plugin;
 use crate::targets::{Cmd, Context, OutFile, Target, Testee, header};
 
-use layout::{signature, string_literal, turbofish_arm};
+use layout::{arm, signature, string_literal, turbofish_arm};
 
 /// Emits Rust packages.
 pub struct Rust;
@@ -330,6 +330,8 @@ struct TesteeMain {
     json_crate: String,
     arms: String,
     runners: Vec<Runner>,
+    /// Whether any well-known message is served (the `well_known` function is then needed).
+    well_known: bool,
 }
 
 #[derive(Serialize)]
@@ -378,6 +380,15 @@ fn testee_main(ctx: &Context<'_>) -> Result<String> {
             signature,
         });
     }
+    // The well-known messages any plugin reaches, served by the runtime's codec.
+    let well_known = crate::targets::testee_well_known(ctx.ir, &seen);
+    for name in &well_known {
+        arms.push_str(&arm(
+            8,
+            &string_literal(name),
+            "well_known(message, input, strict)",
+        ));
+    }
     ctx.renderer.render(
         "rust/testee/main.rs",
         &TesteeMain {
@@ -385,6 +396,7 @@ fn testee_main(ctx: &Context<'_>) -> Result<String> {
             json_crate: ctx.ir.plugins[0].package.rust_lib.clone(),
             arms,
             runners,
+            well_known: !well_known.is_empty(),
         },
     )
 }

@@ -341,8 +341,11 @@ struct TesteeView {
     header: String,
     runtime: String,
     imports: Vec<TesteeImport>,
-    /// `  ["full.Name", handler(alias.Class)],` entries (one or more lines each), by name.
+    /// `  ["full.Name", handler(alias.Class)],` entries (one or more lines each), by name;
+    /// well-known messages have `wellKnown("full.Name")`.
     handlers: Vec<String>,
+    /// Whether any well-known message is served (the `wellKnown` handler is then needed).
+    well_known: bool,
 }
 
 #[derive(Serialize)]
@@ -353,7 +356,8 @@ struct TesteeImport {
 
 fn testee_view(ctx: &Context<'_>, sources: &[String]) -> TesteeView {
     let mut imports = Vec::new();
-    let mut handlers: Vec<(String, String)> = Vec::new();
+    // (name literal, handler function, its argument)
+    let mut handlers: Vec<(String, &str, String)> = Vec::new();
     let mut seen = std::collections::BTreeSet::new();
     let mut aliases = std::collections::BTreeSet::new();
     // A message reachable from several plugins is served by the first of them (manifest
@@ -385,20 +389,26 @@ fn testee_view(ctx: &Context<'_>, sources: &[String]) -> TesteeView {
         for m in served {
             handlers.push((
                 ts_string(&m.full_name),
+                "handler",
                 format!("{alias}.{}", m.names.typescript),
             ));
         }
     }
+    // The well-known messages any plugin reaches, served by the runtime.
+    let well_known = crate::targets::testee_well_known(ctx.ir, &seen);
+    for name in &well_known {
+        let literal = ts_string(name);
+        handlers.push((literal.clone(), "wellKnown", literal));
+    }
     handlers.sort();
     let handlers = handlers
         .into_iter()
-        .flat_map(|(name, class)| {
-            let one = format!("  [{name}, handler({class})],");
+        .flat_map(|(name, function, arg)| {
+            let one = format!("  [{name}, {function}({arg})],");
             if one.chars().count() <= models::WIDTH {
                 vec![one]
             } else {
-                let call =
-                    models::Expr::Call("handler".to_string(), vec![models::Expr::Atom(class)]);
+                let call = models::Expr::Call(function.to_string(), vec![models::Expr::Atom(arg)]);
                 let mut lines = vec!["  [".to_string(), format!("    {name},")];
                 lines.extend(models::layout("    ", "", &call, ","));
                 lines.push("  ],".to_string());
@@ -417,6 +427,7 @@ fn testee_view(ctx: &Context<'_>, sources: &[String]) -> TesteeView {
         runtime: ts_string(&format!("../../{runtime}/src/json.js")),
         imports,
         handlers,
+        well_known: !well_known.is_empty(),
     }
 }
 
