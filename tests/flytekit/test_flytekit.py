@@ -86,9 +86,18 @@ def _parse_int(text: str) -> int | Decimal:
     return Decimal(text) if text == "-0" else int(text)
 
 
+def _decimal(text: str) -> Decimal:
+    # As the generated codecs read number text: Decimal holds exponents below 10**18 only, so
+    # an exponent beyond +-10**17 is clamped to it, which changes no value a field can take.
+    mantissa, e, exponent = text.lower().partition("e")
+    if e and len(exponent.lstrip("+-").lstrip("0")) > 17:
+        text = f"{mantissa}e{'-' if exponent.startswith('-') else ''}{10**17}"
+    return Decimal(text)
+
+
 def _load_vectors(path: Path) -> list[dict[str, Any]]:
     with path.open(encoding="utf-8") as f:
-        data = json.load(f, parse_float=Decimal, parse_int=_parse_int)
+        data = json.load(f, parse_float=_decimal, parse_int=_parse_int)
     cases: list[dict[str, Any]] = data["cases"]
     return cases
 
