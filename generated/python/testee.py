@@ -152,15 +152,27 @@ def _reject_constant(name: str) -> NoReturn:
     raise ValueError(f"{name} is not JSON")
 
 
+def _decimal(text: str) -> Decimal:
+    """The ``Decimal`` of JSON number text, an exponent beyond +-10^17 clamped to +-10^17
+    (``Decimal`` holds exponents below 10^18 only); the same as the packages' ``_json``."""
+    at = max(text.rfind("e"), text.rfind("E"))
+    if at >= 0:
+        exponent = text[at + 1 :]
+        if len(exponent.lstrip("+-").lstrip("0")) > 17:
+            sign = "-" if exponent.startswith("-") else ""
+            text = f"{text[:at]}e{sign}{10**17}"
+    return Decimal(text)
+
+
 def _parse_int(text: str) -> int | Decimal:
     # -0 must stay a negative zero for double fields; huge integers stay Decimal.
     if text == "-0" or len(text) > 4000:
-        return Decimal(text)
+        return _decimal(text)
     return int(text)
 
 
 _DECODER = json.JSONDecoder(
-    parse_float=Decimal, parse_int=_parse_int, parse_constant=_reject_constant
+    parse_float=_decimal, parse_int=_parse_int, parse_constant=_reject_constant
 )
 _SPACE = re.compile(r"[ \t\n\r]*")
 

@@ -90,7 +90,7 @@ func TestVectors(t *testing.T) {
 	}
 }
 
-// vtConstructed holds the 28 distinct positive cases, each built with
+// vtConstructed holds the 29 distinct positive cases, each built with
 // composite literals.
 var vtConstructed = []struct {
 	name      string
@@ -109,8 +109,8 @@ var vtConstructed = []struct {
 	},
 	{
 		name:      "Countdown.full.proto_names",
-		value:     &Countdown{Ticks: 4294967295, MinDuration: &Duration{Seconds: 1, Nanos: 500000000}, FailWith: "é😀/\x01x"},
-		canonical: `{"failWith":"é😀/\u0001x","minDuration":"1.500s","ticks":4294967295}`,
+		value:     &Countdown{Ticks: 4294967295, MinDuration: &Duration{Seconds: 1, Nanos: 0}, FailWith: "é😀/\x01x"},
+		canonical: `{"failWith":"é😀/\u0001x","minDuration":"1s","ticks":4294967295}`,
 	},
 	{
 		name:      "Countdown.ticks.one",
@@ -176,6 +176,11 @@ var vtConstructed = []struct {
 		name:      "Countdown.min_duration.max",
 		value:     &Countdown{MinDuration: &Duration{Seconds: 315576000000, Nanos: 0}},
 		canonical: `{"minDuration":"315576000000s"}`,
+	},
+	{
+		name:      "Countdown.min_duration.leading_zeros",
+		value:     &Countdown{MinDuration: &Duration{Seconds: 1, Nanos: 0}},
+		canonical: `{"minDuration":"1s"}`,
 	},
 	{
 		name:      "Countdown.min_duration.min",
@@ -249,5 +254,29 @@ func TestConstructed(t *testing.T) {
 		if string(got) != c.canonical {
 			t.Errorf("%s:\ngot  %s\nwant %s", c.name, got, c.canonical)
 		}
+	}
+}
+
+// TestFieldMaskPaths checks how the runtime spells FieldMask paths (docs/json-contract.md):
+// only ASCII letters change case, as in every flyteplug target, and a path that holds ","
+// (the separator) or has no lowerCamelCase form is refused.
+func TestFieldMaskPaths(t *testing.T) {
+	for snake, camel := range map[string]string{"a_b.c_d": "aB.cD", "x": "x", "fooÉ": "fooÉ", "é_x": "éX"} {
+		if got, ok := fpSnakeToCamel(snake); !ok || got != camel {
+			t.Errorf("fpSnakeToCamel(%q) = %q, %v; want %q", snake, got, ok, camel)
+		}
+	}
+	for _, bad := range []string{"a,b", "a_", "a__b", "a_B", "aB", "foo_é", "a_1"} {
+		if got, ok := fpSnakeToCamel(bad); ok {
+			t.Errorf("fpSnakeToCamel(%q) = %q; want a refusal", bad, got)
+		}
+	}
+	for camel, snake := range map[string]string{"aB.cD": "a_b.c_d", "fooÉ": "fooÉ", "aBC": "a_b_c"} {
+		if got, ok := fpCamelToSnake(camel); !ok || got != snake {
+			t.Errorf("fpCamelToSnake(%q) = %q, %v; want %q", camel, got, ok, snake)
+		}
+	}
+	if got, ok := fpCamelToSnake("a_b"); ok {
+		t.Errorf("fpCamelToSnake(%q) = %q; want a refusal", "a_b", got)
 	}
 }

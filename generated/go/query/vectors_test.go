@@ -93,7 +93,7 @@ func TestVectors(t *testing.T) {
 	}
 }
 
-// vtConstructed holds the 104 distinct positive cases, each built with
+// vtConstructed holds the 106 distinct positive cases, each built with
 // composite literals.
 var vtConstructed = []struct {
 	name      string
@@ -112,8 +112,8 @@ var vtConstructed = []struct {
 	},
 	{
 		name:      "QueryJob.full.proto_names",
-		value:     &QueryJob{Statement: "é😀/\x01x", Dataset: "é😀/\x01x", Timeout: &Duration{Seconds: 1, Nanos: 500000000}, RetryCount: 2147483647, PollIntervalSec: 4294967295, Priority: QueryJobPriority_INTERACTIVE, MaxRows: vtPtr[int64](9223372036854775807), Parameters: []*QueryParameter{&QueryParameter{Name: "é😀/\x01x", StringValue: vtPtr[string]("é😀/\x01x")}}, Labels: map[string]string{"a": "é😀/\x01x"}, UseCache: vtPtr[bool](true)},
-		canonical: `{"dataset":"é😀/\u0001x","labels":{"a":"é😀/\u0001x"},"maxRows":"9223372036854775807","parameters":[{"name":"é😀/\u0001x","stringValue":"é😀/\u0001x"}],"pollIntervalSec":4294967295,"priority":"INTERACTIVE","retryCount":2147483647,"statement":"é😀/\u0001x","timeout":"1.500s","useCache":true}`,
+		value:     &QueryJob{Statement: "é😀/\x01x", Dataset: "é😀/\x01x", Timeout: &Duration{Seconds: 1, Nanos: 0}, RetryCount: 2147483647, PollIntervalSec: 4294967295, Priority: QueryJobPriority_INTERACTIVE, MaxRows: vtPtr[int64](9223372036854775807), Parameters: []*QueryParameter{&QueryParameter{Name: "é😀/\x01x", StringValue: vtPtr[string]("é😀/\x01x")}}, Labels: map[string]string{"a": "é😀/\x01x"}, UseCache: vtPtr[bool](true)},
+		canonical: `{"dataset":"é😀/\u0001x","labels":{"a":"é😀/\u0001x"},"maxRows":"9223372036854775807","parameters":[{"name":"é😀/\u0001x","stringValue":"é😀/\u0001x"}],"pollIntervalSec":4294967295,"priority":"INTERACTIVE","retryCount":2147483647,"statement":"é😀/\u0001x","timeout":"1s","useCache":true}`,
 	},
 	{
 		name:      "QueryJob.statement.ascii",
@@ -204,6 +204,11 @@ var vtConstructed = []struct {
 		name:      "QueryJob.timeout.max",
 		value:     &QueryJob{Timeout: &Duration{Seconds: 315576000000, Nanos: 0}},
 		canonical: `{"timeout":"315576000000s"}`,
+	},
+	{
+		name:      "QueryJob.timeout.leading_zeros",
+		value:     &QueryJob{Timeout: &Duration{Seconds: 1, Nanos: 0}},
+		canonical: `{"timeout":"1s"}`,
 	},
 	{
 		name:      "QueryJob.timeout.min",
@@ -571,6 +576,11 @@ var vtConstructed = []struct {
 		canonical: `{"floatValue":-1e-7}`,
 	},
 	{
+		name:      "QueryParameter.float_value.long_text",
+		value:     &QueryParameter{FloatValue: vtPtr[float64](1.0)},
+		canonical: `{"floatValue":1}`,
+	},
+	{
 		name:      "QueryParameter.float_value.tie_to_even_down",
 		value:     &QueryParameter{FloatValue: vtPtr[float64](1125899906842624.3)},
 		canonical: `{"floatValue":1125899906842624.2}`,
@@ -632,5 +642,29 @@ func TestConstructed(t *testing.T) {
 		if string(got) != c.canonical {
 			t.Errorf("%s:\ngot  %s\nwant %s", c.name, got, c.canonical)
 		}
+	}
+}
+
+// TestFieldMaskPaths checks how the runtime spells FieldMask paths (docs/json-contract.md):
+// only ASCII letters change case, as in every flyteplug target, and a path that holds ","
+// (the separator) or has no lowerCamelCase form is refused.
+func TestFieldMaskPaths(t *testing.T) {
+	for snake, camel := range map[string]string{"a_b.c_d": "aB.cD", "x": "x", "fooÉ": "fooÉ", "é_x": "éX"} {
+		if got, ok := fpSnakeToCamel(snake); !ok || got != camel {
+			t.Errorf("fpSnakeToCamel(%q) = %q, %v; want %q", snake, got, ok, camel)
+		}
+	}
+	for _, bad := range []string{"a,b", "a_", "a__b", "a_B", "aB", "foo_é", "a_1"} {
+		if got, ok := fpSnakeToCamel(bad); ok {
+			t.Errorf("fpSnakeToCamel(%q) = %q; want a refusal", bad, got)
+		}
+	}
+	for camel, snake := range map[string]string{"aB.cD": "a_b.c_d", "fooÉ": "fooÉ", "aBC": "a_b_c"} {
+		if got, ok := fpCamelToSnake(camel); !ok || got != snake {
+			t.Errorf("fpCamelToSnake(%q) = %q, %v; want %q", camel, got, ok, snake)
+		}
+	}
+	if got, ok := fpCamelToSnake("a_b"); ok {
+		t.Errorf("fpCamelToSnake(%q) = %q; want a refusal", "a_b", got)
 	}
 }

@@ -528,3 +528,27 @@ func TestConstructed(t *testing.T) {
 		}
 	}
 }
+
+// TestFieldMaskPaths checks how the runtime spells FieldMask paths (docs/json-contract.md):
+// only ASCII letters change case, as in every flyteplug target, and a path that holds ","
+// (the separator) or has no lowerCamelCase form is refused.
+func TestFieldMaskPaths(t *testing.T) {
+	for snake, camel := range map[string]string{"a_b.c_d": "aB.cD", "x": "x", "fooÉ": "fooÉ", "é_x": "éX"} {
+		if got, ok := fpSnakeToCamel(snake); !ok || got != camel {
+			t.Errorf("fpSnakeToCamel(%q) = %q, %v; want %q", snake, got, ok, camel)
+		}
+	}
+	for _, bad := range []string{"a,b", "a_", "a__b", "a_B", "aB", "foo_é", "a_1"} {
+		if got, ok := fpSnakeToCamel(bad); ok {
+			t.Errorf("fpSnakeToCamel(%q) = %q; want a refusal", bad, got)
+		}
+	}
+	for camel, snake := range map[string]string{"aB.cD": "a_b.c_d", "fooÉ": "fooÉ", "aBC": "a_b_c"} {
+		if got, ok := fpCamelToSnake(camel); !ok || got != snake {
+			t.Errorf("fpCamelToSnake(%q) = %q, %v; want %q", camel, got, ok, snake)
+		}
+	}
+	if got, ok := fpCamelToSnake("a_b"); ok {
+		t.Errorf("fpCamelToSnake(%q) = %q; want a refusal", "a_b", got)
+	}
+}

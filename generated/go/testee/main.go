@@ -216,6 +216,40 @@ func run(name string, input []byte, strict bool) (string, error) {
 			return "", err
 		}
 		return finish(m.MarshalCustom())
+	case "google.protobuf.Any":
+		return finish(kitchensink.RoundTripWellKnown("google.protobuf.Any", input, kitchensink.DecodeOptions{Strict: strict}))
+	case "google.protobuf.BoolValue":
+		return finish(kitchensink.RoundTripWellKnown("google.protobuf.BoolValue", input, kitchensink.DecodeOptions{Strict: strict}))
+	case "google.protobuf.BytesValue":
+		return finish(kitchensink.RoundTripWellKnown("google.protobuf.BytesValue", input, kitchensink.DecodeOptions{Strict: strict}))
+	case "google.protobuf.DoubleValue":
+		return finish(kitchensink.RoundTripWellKnown("google.protobuf.DoubleValue", input, kitchensink.DecodeOptions{Strict: strict}))
+	case "google.protobuf.Duration":
+		return finish(query.RoundTripWellKnown("google.protobuf.Duration", input, query.DecodeOptions{Strict: strict}))
+	case "google.protobuf.Empty":
+		return finish(kitchensink.RoundTripWellKnown("google.protobuf.Empty", input, kitchensink.DecodeOptions{Strict: strict}))
+	case "google.protobuf.FieldMask":
+		return finish(kitchensink.RoundTripWellKnown("google.protobuf.FieldMask", input, kitchensink.DecodeOptions{Strict: strict}))
+	case "google.protobuf.FloatValue":
+		return finish(kitchensink.RoundTripWellKnown("google.protobuf.FloatValue", input, kitchensink.DecodeOptions{Strict: strict}))
+	case "google.protobuf.Int32Value":
+		return finish(kitchensink.RoundTripWellKnown("google.protobuf.Int32Value", input, kitchensink.DecodeOptions{Strict: strict}))
+	case "google.protobuf.Int64Value":
+		return finish(query.RoundTripWellKnown("google.protobuf.Int64Value", input, query.DecodeOptions{Strict: strict}))
+	case "google.protobuf.ListValue":
+		return finish(kitchensink.RoundTripWellKnown("google.protobuf.ListValue", input, kitchensink.DecodeOptions{Strict: strict}))
+	case "google.protobuf.StringValue":
+		return finish(kitchensink.RoundTripWellKnown("google.protobuf.StringValue", input, kitchensink.DecodeOptions{Strict: strict}))
+	case "google.protobuf.Struct":
+		return finish(spark.RoundTripWellKnown("google.protobuf.Struct", input, spark.DecodeOptions{Strict: strict}))
+	case "google.protobuf.Timestamp":
+		return finish(kitchensink.RoundTripWellKnown("google.protobuf.Timestamp", input, kitchensink.DecodeOptions{Strict: strict}))
+	case "google.protobuf.UInt32Value":
+		return finish(kitchensink.RoundTripWellKnown("google.protobuf.UInt32Value", input, kitchensink.DecodeOptions{Strict: strict}))
+	case "google.protobuf.UInt64Value":
+		return finish(kitchensink.RoundTripWellKnown("google.protobuf.UInt64Value", input, kitchensink.DecodeOptions{Strict: strict}))
+	case "google.protobuf.Value":
+		return finish(kitchensink.RoundTripWellKnown("google.protobuf.Value", input, kitchensink.DecodeOptions{Strict: strict}))
 	}
 	return "", fmt.Errorf("unknown message %q", name)
 }

@@ -100,10 +100,10 @@ CONSTRUCTED: list[tuple[str, CustomMessage, str]] = [
         "Countdown.full.proto_names",
         Countdown(
             ticks=4294967295,
-            min_duration=Duration(seconds=1, nanos=500000000),
+            min_duration=Duration(seconds=1, nanos=0),
             fail_with="é😀/\x01x",
         ),
-        '{"failWith":"é😀/\\u0001x","minDuration":"1.500s","ticks":4294967295}',
+        '{"failWith":"é😀/\\u0001x","minDuration":"1s","ticks":4294967295}',
     ),
     ("Countdown.ticks.one", Countdown(ticks=1), '{"ticks":1}'),
     ("Countdown.ticks.max", Countdown(ticks=4294967295), '{"ticks":4294967295}'),
@@ -149,6 +149,11 @@ CONSTRUCTED: list[tuple[str, CustomMessage, str]] = [
         "Countdown.min_duration.max",
         Countdown(min_duration=Duration(seconds=315576000000, nanos=0)),
         '{"minDuration":"315576000000s"}',
+    ),
+    (
+        "Countdown.min_duration.leading_zeros",
+        Countdown(min_duration=Duration(seconds=1, nanos=0)),
+        '{"minDuration":"1s"}',
     ),
     (
         "Countdown.min_duration.min",
@@ -211,7 +216,7 @@ CONSTRUCTED: list[tuple[str, CustomMessage, str]] = [
         '{"failWith":"é😀/\\u0001x"}',
     ),
 ]
-"""The 28 distinct positive cases, each built with the constructors:
+"""The 29 distinct positive cases, each built with the constructors:
 (case name, value, canonical text)."""
 
 

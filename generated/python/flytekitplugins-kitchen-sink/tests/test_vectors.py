@@ -373,7 +373,7 @@ CONSTRUCTED: list[tuple[str, CustomMessage, str]] = [
                         f_bytes=b"hello",
                     ),
                 ],
-                r_duration=[Duration(seconds=1, nanos=500000000)],
+                r_duration=[Duration(seconds=1, nanos=0)],
                 r_value=[1e21],
             ),
             maps=Maps(
@@ -430,7 +430,7 @@ CONSTRUCTED: list[tuple[str, CustomMessage, str]] = [
                 },
                 w_value=1e21,
                 w_list=[1.0, "two", None, True, {"x": [2.5]}],
-                w_duration=Duration(seconds=1, nanos=500000000),
+                w_duration=Duration(seconds=1, nanos=0),
                 w_timestamp=Timestamp(seconds=1704164645, nanos=100000000),
                 w_field_mask=FieldMask(paths=["foo_bar", "baz.qux_quux", "a"]),
                 w_any={
@@ -498,7 +498,7 @@ CONSTRUCTED: list[tuple[str, CustomMessage, str]] = [
             renamed="é😀/\x01x",
             legacy="é😀/\x01x",
         ),
-        '{"choiceText":"é😀/\\u0001x","color":"RED","commonConfig":{"env":[{"key":"é😀/\\u0001x","value":"é😀/\\u0001x"}],"labels":{"a":"é😀/\\u0001x"}},"config":{"inner":{"leaf":{"depth":2147483647}}},"customKey":"é😀/\\u0001x","keywords":{"None":"é😀/\\u0001x","async":"é😀/\\u0001x","class":"é😀/\\u0001x","constructor":"é😀/\\u0001x","default":"é😀/\\u0001x","from":"é😀/\\u0001x","func":"é😀/\\u0001x","interface":"é😀/\\u0001x","self":"é😀/\\u0001x","type":"é😀/\\u0001x"},"legacy":"é😀/\\u0001x","maps":{"kBool":{"true":"é😀/\\u0001x"},"kFixed32":{"1":"é😀/\\u0001x"},"kFixed64":{"1":"é😀/\\u0001x"},"kInt32":{"1":"é😀/\\u0001x"},"kInt64":{"1":"é😀/\\u0001x"},"kSfixed32":{"1":"é😀/\\u0001x"},"kSfixed64":{"1":"é😀/\\u0001x"},"kSint32":{"1":"é😀/\\u0001x"},"kSint64":{"1":"é😀/\\u0001x"},"kString":{"a":"é😀/\\u0001x"},"kUint32":{"1":"é😀/\\u0001x"},"kUint64":{"1":"é😀/\\u0001x"},"vBytes":{"a":"aGVsbG8="},"vColor":{"a":"RED"},"vDouble":{"a":1e+21},"vFloat":{"a":3.1415927},"vInt64":{"a":"9223372036854775807"},"vMessage":{"a":{"fBool":true,"fBytes":"aGVsbG8=","fDouble":1e+21,"fFixed32":4294967295,"fFixed64":"18446744073709551615","fFloat":3.1415927,"fInt32":2147483647,"fInt64":"9223372036854775807","fSfixed32":2147483647,"fSfixed64":"9223372036854775807","fSint32":2147483647,"fSint64":"9223372036854775807","fString":"é😀/\\u0001x","fUint32":4294967295,"fUint64":"18446744073709551615"}},"vTimestamp":{"a":"2024-01-02T03:04:05.100Z"},"vValue":{"a":1e+21}},"optionals":{"oBool":true,"oBytes":"aGVsbG8=","oColor":"RED","oDouble":1e+21,"oFloat":3.1415927,"oInt32":2147483647,"oInt64":"9223372036854775807","oString":"é😀/\\u0001x","oUint32":4294967295,"oUint64":"18446744073709551615"},"repeats":{"rBool":[true],"rBytes":["aGVsbG8="],"rColor":["RED"],"rDouble":[1e+21],"rDuration":["1.500s"],"rFloat":[3.1415927],"rInt32":[2147483647],"rInt64":["9223372036854775807"],"rMessage":[{"fBool":true,"fBytes":"aGVsbG8=","fDouble":1e+21,"fFixed32":4294967295,"fFixed64":"18446744073709551615","fFloat":3.1415927,"fInt32":2147483647,"fInt64":"9223372036854775807","fSfixed32":2147483647,"fSfixed64":"9223372036854775807","fSint32":2147483647,"fSint64":"9223372036854775807","fString":"é😀/\\u0001x","fUint32":4294967295,"fUint64":"18446744073709551615"}],"rString":["é😀/\\u0001x"],"rUint64":["18446744073709551615"],"rValue":[1e+21]},"retryCount":2147483647,"scalars":{"fBool":true,"fBytes":"aGVsbG8=","fDouble":1e+21,"fFixed32":4294967295,"fFixed64":"18446744073709551615","fFloat":3.1415927,"fInt32":2147483647,"fInt64":"9223372036854775807","fSfixed32":2147483647,"fSfixed64":"9223372036854775807","fSint32":2147483647,"fSint64":"9223372036854775807","fString":"é😀/\\u0001x","fUint32":4294967295,"fUint64":"18446744073709551615"},"timeoutSec":"9223372036854775807","tree":{"children":[{"children":[{"label":"é😀/\\u0001x"}],"first":{"label":"é😀/\\u0001x"},"label":"é😀/\\u0001x","named":{"a":{"label":"é😀/\\u0001x"}}}],"first":{"children":[{"label":"é😀/\\u0001x"}],"first":{"label":"é😀/\\u0001x"},"label":"é😀/\\u0001x","named":{"a":{"label":"é😀/\\u0001x"}}},"label":"é😀/\\u0001x","named":{"a":{"children":[{"label":"é😀/\\u0001x"}],"first":{"label":"é😀/\\u0001x"},"label":"é😀/\\u0001x","named":{"a":{"label":"é😀/\\u0001x"}}}}},"wellKnown":{"wAny":{"@type":"type.googleapis.com/google.protobuf.Duration","value":"1.500s"},"wBool":false,"wBytes":"aGVsbG8=","wDouble":1e+21,"wDuration":"1.500s","wEmpty":{},"wFieldMask":"fooBar,baz.quxQuux,a","wFloat":3.1415927,"wInt32":2147483647,"wInt64":"9223372036854775807","wList":[1,"two",null,true,{"x":[2.5]}],"wOptionalNull":null,"wString":"é😀/\\u0001x","wStruct":{"":"empty key","alpha":[true,false,null,"x",1.5,{"nested":{}}],"big":9007199254740992,"ctl\\n":"tab\\t","small":1e-7,"zeta":1,"é":2,"😀":-0,"ｚ":1e+21},"wTimestamp":"2024-01-02T03:04:05.100Z","wUint32":4294967295,"wUint64":"18446744073709551615","wValue":1e+21}}',
+        '{"choiceText":"é😀/\\u0001x","color":"RED","commonConfig":{"env":[{"key":"é😀/\\u0001x","value":"é😀/\\u0001x"}],"labels":{"a":"é😀/\\u0001x"}},"config":{"inner":{"leaf":{"depth":2147483647}}},"customKey":"é😀/\\u0001x","keywords":{"None":"é😀/\\u0001x","async":"é😀/\\u0001x","class":"é😀/\\u0001x","constructor":"é😀/\\u0001x","default":"é😀/\\u0001x","from":"é😀/\\u0001x","func":"é😀/\\u0001x","interface":"é😀/\\u0001x","self":"é😀/\\u0001x","type":"é😀/\\u0001x"},"legacy":"é😀/\\u0001x","maps":{"kBool":{"true":"é😀/\\u0001x"},"kFixed32":{"1":"é😀/\\u0001x"},"kFixed64":{"1":"é😀/\\u0001x"},"kInt32":{"1":"é😀/\\u0001x"},"kInt64":{"1":"é😀/\\u0001x"},"kSfixed32":{"1":"é😀/\\u0001x"},"kSfixed64":{"1":"é😀/\\u0001x"},"kSint32":{"1":"é😀/\\u0001x"},"kSint64":{"1":"é😀/\\u0001x"},"kString":{"a":"é😀/\\u0001x"},"kUint32":{"1":"é😀/\\u0001x"},"kUint64":{"1":"é😀/\\u0001x"},"vBytes":{"a":"aGVsbG8="},"vColor":{"a":"RED"},"vDouble":{"a":1e+21},"vFloat":{"a":3.1415927},"vInt64":{"a":"9223372036854775807"},"vMessage":{"a":{"fBool":true,"fBytes":"aGVsbG8=","fDouble":1e+21,"fFixed32":4294967295,"fFixed64":"18446744073709551615","fFloat":3.1415927,"fInt32":2147483647,"fInt64":"9223372036854775807","fSfixed32":2147483647,"fSfixed64":"9223372036854775807","fSint32":2147483647,"fSint64":"9223372036854775807","fString":"é😀/\\u0001x","fUint32":4294967295,"fUint64":"18446744073709551615"}},"vTimestamp":{"a":"2024-01-02T03:04:05.100Z"},"vValue":{"a":1e+21}},"optionals":{"oBool":true,"oBytes":"aGVsbG8=","oColor":"RED","oDouble":1e+21,"oFloat":3.1415927,"oInt32":2147483647,"oInt64":"9223372036854775807","oString":"é😀/\\u0001x","oUint32":4294967295,"oUint64":"18446744073709551615"},"repeats":{"rBool":[true],"rBytes":["aGVsbG8="],"rColor":["RED"],"rDouble":[1e+21],"rDuration":["1s"],"rFloat":[3.1415927],"rInt32":[2147483647],"rInt64":["9223372036854775807"],"rMessage":[{"fBool":true,"fBytes":"aGVsbG8=","fDouble":1e+21,"fFixed32":4294967295,"fFixed64":"18446744073709551615","fFloat":3.1415927,"fInt32":2147483647,"fInt64":"9223372036854775807","fSfixed32":2147483647,"fSfixed64":"9223372036854775807","fSint32":2147483647,"fSint64":"9223372036854775807","fString":"é😀/\\u0001x","fUint32":4294967295,"fUint64":"18446744073709551615"}],"rString":["é😀/\\u0001x"],"rUint64":["18446744073709551615"],"rValue":[1e+21]},"retryCount":2147483647,"scalars":{"fBool":true,"fBytes":"aGVsbG8=","fDouble":1e+21,"fFixed32":4294967295,"fFixed64":"18446744073709551615","fFloat":3.1415927,"fInt32":2147483647,"fInt64":"9223372036854775807","fSfixed32":2147483647,"fSfixed64":"9223372036854775807","fSint32":2147483647,"fSint64":"9223372036854775807","fString":"é😀/\\u0001x","fUint32":4294967295,"fUint64":"18446744073709551615"},"timeoutSec":"9223372036854775807","tree":{"children":[{"children":[{"label":"é😀/\\u0001x"}],"first":{"label":"é😀/\\u0001x"},"label":"é😀/\\u0001x","named":{"a":{"label":"é😀/\\u0001x"}}}],"first":{"children":[{"label":"é😀/\\u0001x"}],"first":{"label":"é😀/\\u0001x"},"label":"é😀/\\u0001x","named":{"a":{"label":"é😀/\\u0001x"}}},"label":"é😀/\\u0001x","named":{"a":{"children":[{"label":"é😀/\\u0001x"}],"first":{"label":"é😀/\\u0001x"},"label":"é😀/\\u0001x","named":{"a":{"label":"é😀/\\u0001x"}}}}},"wellKnown":{"wAny":{"@type":"type.googleapis.com/google.protobuf.Duration","value":"1.500s"},"wBool":false,"wBytes":"aGVsbG8=","wDouble":1e+21,"wDuration":"1s","wEmpty":{},"wFieldMask":"fooBar,baz.quxQuux,a","wFloat":3.1415927,"wInt32":2147483647,"wInt64":"9223372036854775807","wList":[1,"two",null,true,{"x":[2.5]}],"wOptionalNull":null,"wString":"é😀/\\u0001x","wStruct":{"":"empty key","alpha":[true,false,null,"x",1.5,{"nested":{}}],"big":9007199254740992,"ctl\\n":"tab\\t","small":1e-7,"zeta":1,"é":2,"😀":-0,"ｚ":1e+21},"wTimestamp":"2024-01-02T03:04:05.100Z","wUint32":4294967295,"wUint64":"18446744073709551615","wValue":1e+21}}',
     ),
     (
         "KitchenSink.unknown_key.among_fields",
@@ -994,6 +994,11 @@ CONSTRUCTED: list[tuple[str, CustomMessage, str]] = [
         "KitchenSink.choice_duration.max",
         KitchenSink(choice_duration=Duration(seconds=315576000000, nanos=0)),
         '{"choiceDuration":"315576000000s"}',
+    ),
+    (
+        "KitchenSink.choice_duration.leading_zeros",
+        KitchenSink(choice_duration=Duration(seconds=1, nanos=0)),
+        '{"choiceDuration":"1s"}',
     ),
     (
         "KitchenSink.choice_duration.min",
@@ -1887,9 +1892,10 @@ CONSTRUCTED: list[tuple[str, CustomMessage, str]] = [
                 "one": 1,
                 "two_pow_53_plus_1": 9007199254740993,
                 "zero": 0,
+                "zero_huge_exponent": 0,
             },
         ),
-        '{"vInt64":{"exponent":"1000","exponent_e18":"1000000000000000000","exponent_fraction":"15","exponent_quoted":"1000","integral_float":"3","integral_float_quoted":"3","max":"9223372036854775807","max_as_number":"9223372036854775807","min":"-9223372036854775808","min_as_number":"-9223372036854775808","minus_two_pow_53_plus_1":"-9007199254740993","minus_zero":"0","negative":"-7","one":"1","two_pow_53_plus_1":"9007199254740993","zero":"0"}}',
+        '{"vInt64":{"exponent":"1000","exponent_e18":"1000000000000000000","exponent_fraction":"15","exponent_quoted":"1000","integral_float":"3","integral_float_quoted":"3","max":"9223372036854775807","max_as_number":"9223372036854775807","min":"-9223372036854775808","min_as_number":"-9223372036854775808","minus_two_pow_53_plus_1":"-9007199254740993","minus_zero":"0","negative":"-7","one":"1","two_pow_53_plus_1":"9007199254740993","zero":"0","zero_huge_exponent":"0"}}',
     ),
     ("Maps.v_int64.proto_name", Maps(v_int64={"a": 1}), '{"vInt64":{"a":"1"}}'),
     (
@@ -1919,6 +1925,7 @@ CONSTRUCTED: list[tuple[str, CustomMessage, str]] = [
                 "exponent_upper": 1000.0,
                 "infinity": float("inf"),
                 "integral_float": 2.0,
+                "long_text": 1.0,
                 "max": 1.7976931348623157e308,
                 "micro": 1e-6,
                 "min_subnormal": 5e-324,
@@ -1934,10 +1941,11 @@ CONSTRUCTED: list[tuple[str, CustomMessage, str]] = [
                 "tie_to_even_negative": -1125899906842624.3,
                 "tie_to_even_up": 1125899906842624.8,
                 "two_pow_53_plus_1": 9007199254740992.0,
+                "underflow_exponent_digits": 0.0,
                 "zero": 0.0,
             },
         ),
-        '{"vDouble":{"below_e21":123456789012345680000,"e21":1e+21,"e21_plain_exponent":1e+21,"e_minus_7":1e-7,"exponent_upper":1000,"infinity":"Infinity","integral_float":2,"max":1.7976931348623157e+308,"micro":0.000001,"min_subnormal":5e-324,"minus_infinity":"-Infinity","minus_zero":-0,"nan":"NaN","negative":-2.5,"one_tenth":0.1,"quoted":1.5,"quoted_exponent":-1e-7,"sum_text":0.30000000000000004,"tie_to_even_down":1125899906842624.2,"tie_to_even_negative":-1125899906842624.2,"tie_to_even_up":1125899906842624.8,"two_pow_53_plus_1":9007199254740992,"zero":0}}',
+        '{"vDouble":{"below_e21":123456789012345680000,"e21":1e+21,"e21_plain_exponent":1e+21,"e_minus_7":1e-7,"exponent_upper":1000,"infinity":"Infinity","integral_float":2,"long_text":1,"max":1.7976931348623157e+308,"micro":0.000001,"min_subnormal":5e-324,"minus_infinity":"-Infinity","minus_zero":-0,"nan":"NaN","negative":-2.5,"one_tenth":0.1,"quoted":1.5,"quoted_exponent":-1e-7,"sum_text":0.30000000000000004,"tie_to_even_down":1125899906842624.2,"tie_to_even_negative":-1125899906842624.2,"tie_to_even_up":1125899906842624.8,"two_pow_53_plus_1":9007199254740992,"underflow_exponent_digits":0,"zero":0}}',
     ),
     ("Maps.v_double.proto_name", Maps(v_double={"a": 0.1}), '{"vDouble":{"a":0.1}}'),
     (
@@ -2423,6 +2431,7 @@ CONSTRUCTED: list[tuple[str, CustomMessage, str]] = [
         Optionals(o_double=-1e-7),
         '{"oDouble":-1e-7}',
     ),
+    ("Optionals.o_double.long_text", Optionals(o_double=1.0), '{"oDouble":1}'),
     (
         "Optionals.o_double.tie_to_even_down",
         Optionals(o_double=1125899906842624.3),
@@ -2662,10 +2671,10 @@ CONSTRUCTED: list[tuple[str, CustomMessage, str]] = [
                     f_bytes=b"hello",
                 ),
             ],
-            r_duration=[Duration(seconds=1, nanos=500000000)],
+            r_duration=[Duration(seconds=1, nanos=0)],
             r_value=[1e21],
         ),
-        '{"rBool":[true],"rBytes":["aGVsbG8="],"rColor":["RED"],"rDouble":[1e+21],"rDuration":["1.500s"],"rFloat":[3.1415927],"rInt32":[2147483647],"rInt64":["9223372036854775807"],"rMessage":[{"fBool":true,"fBytes":"aGVsbG8=","fDouble":1e+21,"fFixed32":4294967295,"fFixed64":"18446744073709551615","fFloat":3.1415927,"fInt32":2147483647,"fInt64":"9223372036854775807","fSfixed32":2147483647,"fSfixed64":"9223372036854775807","fSint32":2147483647,"fSint64":"9223372036854775807","fString":"é😀/\\u0001x","fUint32":4294967295,"fUint64":"18446744073709551615"}],"rString":["é😀/\\u0001x"],"rUint64":["18446744073709551615"],"rValue":[1e+21]}',
+        '{"rBool":[true],"rBytes":["aGVsbG8="],"rColor":["RED"],"rDouble":[1e+21],"rDuration":["1s"],"rFloat":[3.1415927],"rInt32":[2147483647],"rInt64":["9223372036854775807"],"rMessage":[{"fBool":true,"fBytes":"aGVsbG8=","fDouble":1e+21,"fFixed32":4294967295,"fFixed64":"18446744073709551615","fFloat":3.1415927,"fInt32":2147483647,"fInt64":"9223372036854775807","fSfixed32":2147483647,"fSfixed64":"9223372036854775807","fSint32":2147483647,"fSint64":"9223372036854775807","fString":"é😀/\\u0001x","fUint32":4294967295,"fUint64":"18446744073709551615"}],"rString":["é😀/\\u0001x"],"rUint64":["18446744073709551615"],"rValue":[1e+21]}',
     ),
     (
         "Repeats.r_double.values",
@@ -2688,6 +2697,8 @@ CONSTRUCTED: list[tuple[str, CustomMessage, str]] = [
                 9007199254740992.0,
                 1.5,
                 -1e-7,
+                1.0,
+                0.0,
                 1125899906842624.3,
                 1125899906842624.8,
                 -1125899906842624.3,
@@ -2696,7 +2707,7 @@ CONSTRUCTED: list[tuple[str, CustomMessage, str]] = [
                 float("-inf"),
             ],
         ),
-        '{"rDouble":[0,0.1,-0,-2.5,0.30000000000000004,1e+21,1e+21,123456789012345680000,1e-7,0.000001,1.7976931348623157e+308,5e-324,2,1000,9007199254740992,1.5,-1e-7,1125899906842624.2,1125899906842624.8,-1125899906842624.2,"NaN","Infinity","-Infinity"]}',
+        '{"rDouble":[0,0.1,-0,-2.5,0.30000000000000004,1e+21,1e+21,123456789012345680000,1e-7,0.000001,1.7976931348623157e+308,5e-324,2,1000,9007199254740992,1.5,-1e-7,1,0,1125899906842624.2,1125899906842624.8,-1125899906842624.2,"NaN","Infinity","-Infinity"]}',
     ),
     ("Repeats.r_double.proto_name", Repeats(r_double=[0.1]), '{"rDouble":[0.1]}'),
     (
@@ -2746,9 +2757,10 @@ CONSTRUCTED: list[tuple[str, CustomMessage, str]] = [
                 3,
                 3,
                 0,
+                0,
             ],
         ),
-        '{"rInt32":[0,1,-7,-2147483648,2147483647,2147483647,-2147483648,1000,1000,15,3,3,0]}',
+        '{"rInt32":[0,1,-7,-2147483648,2147483647,2147483647,-2147483648,1000,1000,15,3,3,0,0]}',
     ),
     ("Repeats.r_int32.proto_name", Repeats(r_int32=[1]), '{"rInt32":[1]}'),
     (
@@ -2771,9 +2783,10 @@ CONSTRUCTED: list[tuple[str, CustomMessage, str]] = [
                 3,
                 3,
                 0,
+                0,
             ],
         ),
-        '{"rInt64":["0","1","-7","-9223372036854775808","9223372036854775807","9223372036854775807","-9223372036854775808","9007199254740993","-9007199254740993","1000000000000000000","1000","1000","15","3","3","0"]}',
+        '{"rInt64":["0","1","-7","-9223372036854775808","9223372036854775807","9223372036854775807","-9223372036854775808","9007199254740993","-9007199254740993","1000000000000000000","1000","1000","15","3","3","0","0"]}',
     ),
     ("Repeats.r_int64.proto_name", Repeats(r_int64=[1]), '{"rInt64":["1"]}'),
     (
@@ -2792,9 +2805,10 @@ CONSTRUCTED: list[tuple[str, CustomMessage, str]] = [
                 3,
                 3,
                 0,
+                0,
             ],
         ),
-        '{"rUint64":["0","1","18446744073709551615","18446744073709551615","9007199254740993","1000000000000000000","1000","1000","15","3","3","0"]}',
+        '{"rUint64":["0","1","18446744073709551615","18446744073709551615","9007199254740993","1000000000000000000","1000","1000","15","3","3","0","0"]}',
     ),
     ("Repeats.r_uint64.proto_name", Repeats(r_uint64=[1]), '{"rUint64":["1"]}'),
     ("Repeats.r_bool.values", Repeats(r_bool=[False, True]), '{"rBool":[false,true]}'),
@@ -2923,6 +2937,8 @@ CONSTRUCTED: list[tuple[str, CustomMessage, str]] = [
                 Duration(seconds=1, nanos=1),
                 Duration(seconds=86400, nanos=0),
                 Duration(seconds=315576000000, nanos=0),
+                Duration(seconds=1, nanos=0),
+                Duration(seconds=315576000000, nanos=0),
                 Duration(seconds=-315576000000, nanos=0),
                 Duration(seconds=1, nanos=500000000),
                 Duration(seconds=0, nanos=-500000000),
@@ -2932,7 +2948,7 @@ CONSTRUCTED: list[tuple[str, CustomMessage, str]] = [
                 Duration(seconds=0, nanos=0),
             ],
         ),
-        '{"rDuration":["1.500s","0s","3s","-3s","-0.000001s","1.000000001s","86400s","315576000000s","-315576000000s","1.500s","-0.500s","2s","1.000001s","1.123456700s","0s"]}',
+        '{"rDuration":["1.500s","0s","3s","-3s","-0.000001s","1.000000001s","86400s","315576000000s","1s","315576000000s","-315576000000s","1.500s","-0.500s","2s","1.000001s","1.123456700s","0s"]}',
     ),
     (
         "Repeats.r_duration.proto_name",
@@ -3538,7 +3554,7 @@ CONSTRUCTED: list[tuple[str, CustomMessage, str]] = [
             },
             w_value=1e21,
             w_list=[1.0, "two", None, True, {"x": [2.5]}],
-            w_duration=Duration(seconds=1, nanos=500000000),
+            w_duration=Duration(seconds=1, nanos=0),
             w_timestamp=Timestamp(seconds=1704164645, nanos=100000000),
             w_field_mask=FieldMask(paths=["foo_bar", "baz.qux_quux", "a"]),
             w_any={
@@ -3557,7 +3573,7 @@ CONSTRUCTED: list[tuple[str, CustomMessage, str]] = [
             w_bytes=b"hello",
             w_optional_null=NullValue.NULL_VALUE,
         ),
-        '{"wAny":{"@type":"type.googleapis.com/google.protobuf.Duration","value":"1.500s"},"wBool":false,"wBytes":"aGVsbG8=","wDouble":1e+21,"wDuration":"1.500s","wEmpty":{},"wFieldMask":"fooBar,baz.quxQuux,a","wFloat":3.1415927,"wInt32":2147483647,"wInt64":"9223372036854775807","wList":[1,"two",null,true,{"x":[2.5]}],"wOptionalNull":null,"wString":"é😀/\\u0001x","wStruct":{"":"empty key","alpha":[true,false,null,"x",1.5,{"nested":{}}],"big":9007199254740992,"ctl\\n":"tab\\t","small":1e-7,"zeta":1,"é":2,"😀":-0,"ｚ":1e+21},"wTimestamp":"2024-01-02T03:04:05.100Z","wUint32":4294967295,"wUint64":"18446744073709551615","wValue":1e+21}',
+        '{"wAny":{"@type":"type.googleapis.com/google.protobuf.Duration","value":"1.500s"},"wBool":false,"wBytes":"aGVsbG8=","wDouble":1e+21,"wDuration":"1s","wEmpty":{},"wFieldMask":"fooBar,baz.quxQuux,a","wFloat":3.1415927,"wInt32":2147483647,"wInt64":"9223372036854775807","wList":[1,"two",null,true,{"x":[2.5]}],"wOptionalNull":null,"wString":"é😀/\\u0001x","wStruct":{"":"empty key","alpha":[true,false,null,"x",1.5,{"nested":{}}],"big":9007199254740992,"ctl\\n":"tab\\t","small":1e-7,"zeta":1,"é":2,"😀":-0,"ｚ":1e+21},"wTimestamp":"2024-01-02T03:04:05.100Z","wUint32":4294967295,"wUint64":"18446744073709551615","wValue":1e+21}',
     ),
     (
         "WellKnown.w_struct.object",
@@ -3609,6 +3625,11 @@ CONSTRUCTED: list[tuple[str, CustomMessage, str]] = [
         "WellKnown.w_duration.max",
         WellKnown(w_duration=Duration(seconds=315576000000, nanos=0)),
         '{"wDuration":"315576000000s"}',
+    ),
+    (
+        "WellKnown.w_duration.leading_zeros",
+        WellKnown(w_duration=Duration(seconds=1, nanos=0)),
+        '{"wDuration":"1s"}',
     ),
     (
         "WellKnown.w_duration.min",
@@ -3775,6 +3796,7 @@ CONSTRUCTED: list[tuple[str, CustomMessage, str]] = [
         WellKnown(w_double=-1e-7),
         '{"wDouble":-1e-7}',
     ),
+    ("WellKnown.w_double.long_text", WellKnown(w_double=1.0), '{"wDouble":1}'),
     (
         "WellKnown.w_double.tie_to_even_down",
         WellKnown(w_double=1125899906842624.3),
@@ -4058,11 +4080,11 @@ CONSTRUCTED: list[tuple[str, CustomMessage, str]] = [
                         f_bytes=b"hello",
                     ),
                 ],
-                r_duration=[Duration(seconds=1, nanos=500000000)],
+                r_duration=[Duration(seconds=1, nanos=0)],
                 r_value=[1e21],
             ),
         ),
-        '{"repeats":{"rBool":[true],"rBytes":["aGVsbG8="],"rColor":["RED"],"rDouble":[1e+21],"rDuration":["1.500s"],"rFloat":[3.1415927],"rInt32":[2147483647],"rInt64":["9223372036854775807"],"rMessage":[{"fBool":true,"fBytes":"aGVsbG8=","fDouble":1e+21,"fFixed32":4294967295,"fFixed64":"18446744073709551615","fFloat":3.1415927,"fInt32":2147483647,"fInt64":"9223372036854775807","fSfixed32":2147483647,"fSfixed64":"9223372036854775807","fSint32":2147483647,"fSint64":"9223372036854775807","fString":"é😀/\\u0001x","fUint32":4294967295,"fUint64":"18446744073709551615"}],"rString":["é😀/\\u0001x"],"rUint64":["18446744073709551615"],"rValue":[1e+21]}}',
+        '{"repeats":{"rBool":[true],"rBytes":["aGVsbG8="],"rColor":["RED"],"rDouble":[1e+21],"rDuration":["1s"],"rFloat":[3.1415927],"rInt32":[2147483647],"rInt64":["9223372036854775807"],"rMessage":[{"fBool":true,"fBytes":"aGVsbG8=","fDouble":1e+21,"fFixed32":4294967295,"fFixed64":"18446744073709551615","fFloat":3.1415927,"fInt32":2147483647,"fInt64":"9223372036854775807","fSfixed32":2147483647,"fSfixed64":"9223372036854775807","fSint32":2147483647,"fSint64":"9223372036854775807","fString":"é😀/\\u0001x","fUint32":4294967295,"fUint64":"18446744073709551615"}],"rString":["é😀/\\u0001x"],"rUint64":["18446744073709551615"],"rValue":[1e+21]}}',
     ),
     (
         "KitchenSink.nested.Maps.full.proto_names.strict",
@@ -4127,7 +4149,7 @@ CONSTRUCTED: list[tuple[str, CustomMessage, str]] = [
                 },
                 w_value=1e21,
                 w_list=[1.0, "two", None, True, {"x": [2.5]}],
-                w_duration=Duration(seconds=1, nanos=500000000),
+                w_duration=Duration(seconds=1, nanos=0),
                 w_timestamp=Timestamp(seconds=1704164645, nanos=100000000),
                 w_field_mask=FieldMask(paths=["foo_bar", "baz.qux_quux", "a"]),
                 w_any={
@@ -4147,7 +4169,7 @@ CONSTRUCTED: list[tuple[str, CustomMessage, str]] = [
                 w_optional_null=NullValue.NULL_VALUE,
             ),
         ),
-        '{"wellKnown":{"wAny":{"@type":"type.googleapis.com/google.protobuf.Duration","value":"1.500s"},"wBool":false,"wBytes":"aGVsbG8=","wDouble":1e+21,"wDuration":"1.500s","wEmpty":{},"wFieldMask":"fooBar,baz.quxQuux,a","wFloat":3.1415927,"wInt32":2147483647,"wInt64":"9223372036854775807","wList":[1,"two",null,true,{"x":[2.5]}],"wOptionalNull":null,"wString":"é😀/\\u0001x","wStruct":{"":"empty key","alpha":[true,false,null,"x",1.5,{"nested":{}}],"big":9007199254740992,"ctl\\n":"tab\\t","small":1e-7,"zeta":1,"é":2,"😀":-0,"ｚ":1e+21},"wTimestamp":"2024-01-02T03:04:05.100Z","wUint32":4294967295,"wUint64":"18446744073709551615","wValue":1e+21}}',
+        '{"wellKnown":{"wAny":{"@type":"type.googleapis.com/google.protobuf.Duration","value":"1.500s"},"wBool":false,"wBytes":"aGVsbG8=","wDouble":1e+21,"wDuration":"1s","wEmpty":{},"wFieldMask":"fooBar,baz.quxQuux,a","wFloat":3.1415927,"wInt32":2147483647,"wInt64":"9223372036854775807","wList":[1,"two",null,true,{"x":[2.5]}],"wOptionalNull":null,"wString":"é😀/\\u0001x","wStruct":{"":"empty key","alpha":[true,false,null,"x",1.5,{"nested":{}}],"big":9007199254740992,"ctl\\n":"tab\\t","small":1e-7,"zeta":1,"é":2,"😀":-0,"ｚ":1e+21},"wTimestamp":"2024-01-02T03:04:05.100Z","wUint32":4294967295,"wUint64":"18446744073709551615","wValue":1e+21}}',
     ),
     (
         "KitchenSink.nested.TreeNode.full.proto_names.strict",
@@ -4254,7 +4276,7 @@ CONSTRUCTED: list[tuple[str, CustomMessage, str]] = [
         '{"config":{"inner":{"leaf":{}}}}',
     ),
 ]
-"""The 537 distinct positive cases, each built with the constructors:
+"""The 541 distinct positive cases, each built with the constructors:
 (case name, value, canonical text)."""
 
 

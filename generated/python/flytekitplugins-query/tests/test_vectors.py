@@ -116,7 +116,7 @@ CONSTRUCTED: list[tuple[str, CustomMessage, str]] = [
         QueryJob(
             statement="é😀/\x01x",
             dataset="é😀/\x01x",
-            timeout=Duration(seconds=1, nanos=500000000),
+            timeout=Duration(seconds=1, nanos=0),
             retry_count=2147483647,
             poll_interval_sec=4294967295,
             priority=QueryJobPriority.INTERACTIVE,
@@ -125,7 +125,7 @@ CONSTRUCTED: list[tuple[str, CustomMessage, str]] = [
             labels={"a": "é😀/\x01x"},
             use_cache=True,
         ),
-        '{"dataset":"é😀/\\u0001x","labels":{"a":"é😀/\\u0001x"},"maxRows":"9223372036854775807","parameters":[{"name":"é😀/\\u0001x","stringValue":"é😀/\\u0001x"}],"pollIntervalSec":4294967295,"priority":"INTERACTIVE","retryCount":2147483647,"statement":"é😀/\\u0001x","timeout":"1.500s","useCache":true}',
+        '{"dataset":"é😀/\\u0001x","labels":{"a":"é😀/\\u0001x"},"maxRows":"9223372036854775807","parameters":[{"name":"é😀/\\u0001x","stringValue":"é😀/\\u0001x"}],"pollIntervalSec":4294967295,"priority":"INTERACTIVE","retryCount":2147483647,"statement":"é😀/\\u0001x","timeout":"1s","useCache":true}',
     ),
     (
         "QueryJob.statement.ascii",
@@ -216,6 +216,11 @@ CONSTRUCTED: list[tuple[str, CustomMessage, str]] = [
         "QueryJob.timeout.max",
         QueryJob(timeout=Duration(seconds=315576000000, nanos=0)),
         '{"timeout":"315576000000s"}',
+    ),
+    (
+        "QueryJob.timeout.leading_zeros",
+        QueryJob(timeout=Duration(seconds=1, nanos=0)),
+        '{"timeout":"1s"}',
     ),
     (
         "QueryJob.timeout.min",
@@ -546,6 +551,11 @@ CONSTRUCTED: list[tuple[str, CustomMessage, str]] = [
         '{"floatValue":-1e-7}',
     ),
     (
+        "QueryParameter.float_value.long_text",
+        QueryParameter(float_value=1.0),
+        '{"floatValue":1}',
+    ),
+    (
         "QueryParameter.float_value.tie_to_even_down",
         QueryParameter(float_value=1125899906842624.3),
         '{"floatValue":1125899906842624.2}',
@@ -601,7 +611,7 @@ CONSTRUCTED: list[tuple[str, CustomMessage, str]] = [
         '{"parameters":[{},{}]}',
     ),
 ]
-"""The 104 distinct positive cases, each built with the constructors:
+"""The 106 distinct positive cases, each built with the constructors:
 (case name, value, canonical text)."""
 
 

@@ -630,6 +630,46 @@ pub mod codec {
         }
     }
 
+    /// Decodes JSON text as the well-known message with this full proto name (for example
+    /// `google.protobuf.Duration`, or a wrapper such as `google.protobuf.Int64Value`) and
+    /// encodes it back to canonical JSON text: what a conformance testee answers for a
+    /// well-known message; `None` for a name that is not a well-known message. Unlike a plugin
+    /// message, a top-level `null` is an error (except for `google.protobuf.Value`, where it
+    /// is the JSON null).
+    pub fn round_trip_well_known(
+        name: &str,
+        text: &str,
+        options: &DecodeOptions,
+    ) -> Option<Result<String, String>> {
+        fn run<T: JsonCodec>(text: &str, options: &DecodeOptions) -> Result<String, String> {
+            let json = Json::parse(text).map_err(|e| e.to_string())?;
+            let mut cx = Context::new(options);
+            let value = T::decode(&json, &Path::ROOT, &mut cx).map_err(|e| e.to_string())?;
+            let encoded = value.encode(&Path::ROOT).map_err(|e| e.to_string())?;
+            Ok(encoded.to_string())
+        }
+        Some(match name {
+            "google.protobuf.Any" => run::<wkt::Any>(text, options),
+            "google.protobuf.BoolValue" => run::<bool>(text, options),
+            "google.protobuf.BytesValue" => run::<Vec<u8>>(text, options),
+            "google.protobuf.DoubleValue" => run::<f64>(text, options),
+            "google.protobuf.Duration" => run::<wkt::Duration>(text, options),
+            "google.protobuf.Empty" => run::<wkt::Empty>(text, options),
+            "google.protobuf.FieldMask" => run::<wkt::FieldMask>(text, options),
+            "google.protobuf.FloatValue" => run::<f32>(text, options),
+            "google.protobuf.Int32Value" => run::<i32>(text, options),
+            "google.protobuf.Int64Value" => run::<i64>(text, options),
+            "google.protobuf.ListValue" => run::<wkt::ListValue>(text, options),
+            "google.protobuf.StringValue" => run::<String>(text, options),
+            "google.protobuf.Struct" => run::<wkt::Struct>(text, options),
+            "google.protobuf.Timestamp" => run::<wkt::Timestamp>(text, options),
+            "google.protobuf.UInt32Value" => run::<u32>(text, options),
+            "google.protobuf.UInt64Value" => run::<u64>(text, options),
+            "google.protobuf.Value" => run::<serde_json::Value>(text, options),
+            _ => return None,
+        })
+    }
+
     /// How a type reads and writes its JSON form (implemented by the generated types).
     pub trait JsonCodec: Sized {
         /// Whether JSON `null` is a value of this type (`Value`, `NullValue`) rather than
@@ -995,7 +1035,8 @@ pub mod codec {
                             Step::Index(i) => path.push_str(&format!("[{i}]")),
                         }
                     }
-                    if path.is_empty() {
+                    // The top value itself (a member named "" is a step, printed as "").
+                    if trail.is_empty() {
                         path.push_str("(root)");
                     }
                     DecodeError::new(path, e.message)
@@ -2877,14 +2918,17 @@ pub mod codec {
         (if month <= 2 { year + 1 } else { year }, month, day)
     }
 
-    /// `a_b.c_d` → `aB.cD`, refusing what has no JSON form (uppercase letters, `_` not
-    /// followed by a lowercase letter).
+    /// `a_b.c_d` → `aB.cD`, refusing what has no JSON form (uppercase letters, `,` (the
+    /// separator), `_` not followed by a lowercase letter).
     fn snake_to_camel(path: &str) -> Result<String, String> {
         let mut out = String::with_capacity(path.len());
         let mut after_underscore = false;
         for c in path.chars() {
             if c.is_ascii_uppercase() {
                 return Err(format!("path {path:?} holds an uppercase letter"));
+            }
+            if c == ',' {
+                return Err(format!("path {path:?} holds `,`, the separator of paths"));
             }
             if after_underscore {
                 if !c.is_ascii_lowercase() {

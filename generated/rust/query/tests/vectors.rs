@@ -18,7 +18,6 @@
 #![allow(clippy::needless_update)]
 
 use std::collections::BTreeMap;
-use std::fmt::Display;
 
 use flyteplugins_query as pkg;
 
@@ -167,24 +166,31 @@ fn encode<M: pkg::Message>(message: M) -> Result<String, String> {
 }
 
 /// Records a mismatch between what a constructed value encodes to and its canonical text.
-fn check(failures: &mut Vec<String>, name: &str, got: Result<String, impl Display>, want: &str) {
-    match got {
+/// Each value is built in its own closure, so that an unoptimized build does not give
+/// `constructed` one stack frame holding every literal at once.
+fn check(
+    failures: &mut Vec<String>,
+    name: &str,
+    build: &dyn Fn() -> Result<String, String>,
+    want: &str,
+) {
+    match build() {
         Ok(got) if got == want => {}
         Ok(got) => failures.push(format!("{name}:\n  got  {got}\n  want {want}")),
         Err(error) => failures.push(format!("{name}: {error}")),
     }
 }
 
-/// The 104 distinct positive cases, each built with struct literals.
+/// The 106 distinct positive cases, each built with struct literals.
 #[rustfmt::skip]
 #[test]
 fn constructed() {
     let mut failures = Vec::new();
-    check(&mut failures, "QueryJob.root.null", encode(pkg::QueryJob::default()), "{}");
+    check(&mut failures, "QueryJob.root.null", &|| encode(pkg::QueryJob::default()), "{}");
     check(
         &mut failures,
         "QueryJob.full",
-        encode(
+        &|| encode(
             pkg::QueryJob {
                 statement: "hello world".to_string(),
                 dataset: "hello world".to_string(),
@@ -210,11 +216,11 @@ fn constructed() {
     check(
         &mut failures,
         "QueryJob.full.proto_names",
-        encode(
+        &|| encode(
             pkg::QueryJob {
                 statement: "é😀/\u{1}x".to_string(),
                 dataset: "é😀/\u{1}x".to_string(),
-                timeout: Some(pkg::wkt::Duration::new(1, 500000000)),
+                timeout: Some(pkg::wkt::Duration::new(1, 0)),
                 retry_count: 2147483647,
                 poll_interval_sec: 4294967295,
                 priority: pkg::QueryJobPriority::Interactive,
@@ -229,30 +235,32 @@ fn constructed() {
                 use_cache: Some(true),
             },
         ),
-        "{\"dataset\":\"é😀/\\u0001x\",\"labels\":{\"a\":\"é😀/\\u0001x\"},\"maxRows\":\"9223372036854775807\",\"parameters\":[{\"name\":\"é😀/\\u0001x\",\"stringValue\":\"é😀/\\u0001x\"}],\"pollIntervalSec\":4294967295,\"priority\":\"INTERACTIVE\",\"retryCount\":2147483647,\"statement\":\"é😀/\\u0001x\",\"timeout\":\"1.500s\",\"useCache\":true}",
+        "{\"dataset\":\"é😀/\\u0001x\",\"labels\":{\"a\":\"é😀/\\u0001x\"},\"maxRows\":\"9223372036854775807\",\"parameters\":[{\"name\":\"é😀/\\u0001x\",\"stringValue\":\"é😀/\\u0001x\"}],\"pollIntervalSec\":4294967295,\"priority\":\"INTERACTIVE\",\"retryCount\":2147483647,\"statement\":\"é😀/\\u0001x\",\"timeout\":\"1s\",\"useCache\":true}",
     );
     check(
         &mut failures,
         "QueryJob.statement.ascii",
-        encode(pkg::QueryJob { statement: "hello world".to_string(), ..Default::default() }),
+        &|| encode(pkg::QueryJob { statement: "hello world".to_string(), ..Default::default() }),
         "{\"statement\":\"hello world\"}",
     );
     check(
         &mut failures,
         "QueryJob.statement.bmp",
-        encode(pkg::QueryJob { statement: "héllo wörld – 日本語".to_string(), ..Default::default() }),
+        &|| encode(
+            pkg::QueryJob { statement: "héllo wörld – 日本語".to_string(), ..Default::default() },
+        ),
         "{\"statement\":\"héllo wörld – 日本語\"}",
     );
     check(
         &mut failures,
         "QueryJob.statement.astral",
-        encode(pkg::QueryJob { statement: "😀 𝄞 smile".to_string(), ..Default::default() }),
+        &|| encode(pkg::QueryJob { statement: "😀 𝄞 smile".to_string(), ..Default::default() }),
         "{\"statement\":\"😀 𝄞 smile\"}",
     );
     check(
         &mut failures,
         "QueryJob.statement.controls",
-        encode(
+        &|| encode(
             pkg::QueryJob {
                 statement: "\0\u{1}\u{1f}\u{8}\u{c}\n\r\t end".to_string(),
                 ..Default::default()
@@ -263,13 +271,15 @@ fn constructed() {
     check(
         &mut failures,
         "QueryJob.statement.quotes",
-        encode(pkg::QueryJob { statement: "say \"hi\" \\ / ok".to_string(), ..Default::default() }),
+        &|| encode(
+            pkg::QueryJob { statement: "say \"hi\" \\ / ok".to_string(), ..Default::default() },
+        ),
         "{\"statement\":\"say \\\"hi\\\" \\\\ / ok\"}",
     );
     check(
         &mut failures,
         "QueryJob.statement.specials",
-        encode(
+        &|| encode(
             pkg::QueryJob {
                 statement: "\u{7f}\u{80}\u{2028}\u{2029}\u{feff}\u{ffff}".to_string(),
                 ..Default::default()
@@ -280,31 +290,33 @@ fn constructed() {
     check(
         &mut failures,
         "QueryJob.statement.escaped_input",
-        encode(pkg::QueryJob { statement: "é😀/\u{1}x".to_string(), ..Default::default() }),
+        &|| encode(pkg::QueryJob { statement: "é😀/\u{1}x".to_string(), ..Default::default() }),
         "{\"statement\":\"é😀/\\u0001x\"}",
     );
     check(
         &mut failures,
         "QueryJob.dataset.ascii",
-        encode(pkg::QueryJob { dataset: "hello world".to_string(), ..Default::default() }),
+        &|| encode(pkg::QueryJob { dataset: "hello world".to_string(), ..Default::default() }),
         "{\"dataset\":\"hello world\"}",
     );
     check(
         &mut failures,
         "QueryJob.dataset.bmp",
-        encode(pkg::QueryJob { dataset: "héllo wörld – 日本語".to_string(), ..Default::default() }),
+        &|| encode(
+            pkg::QueryJob { dataset: "héllo wörld – 日本語".to_string(), ..Default::default() },
+        ),
         "{\"dataset\":\"héllo wörld – 日本語\"}",
     );
     check(
         &mut failures,
         "QueryJob.dataset.escaped_input",
-        encode(pkg::QueryJob { dataset: "é😀/\u{1}x".to_string(), ..Default::default() }),
+        &|| encode(pkg::QueryJob { dataset: "é😀/\u{1}x".to_string(), ..Default::default() }),
         "{\"dataset\":\"é😀/\\u0001x\"}",
     );
     check(
         &mut failures,
         "QueryJob.timeout.millis",
-        encode(
+        &|| encode(
             pkg::QueryJob {
                 timeout: Some(pkg::wkt::Duration::new(1, 500000000)),
                 ..Default::default()
@@ -315,7 +327,7 @@ fn constructed() {
     check(
         &mut failures,
         "QueryJob.timeout.zero",
-        encode(
+        &|| encode(
             pkg::QueryJob { timeout: Some(pkg::wkt::Duration::new(0, 0)), ..Default::default() },
         ),
         "{\"timeout\":\"0s\"}",
@@ -323,7 +335,7 @@ fn constructed() {
     check(
         &mut failures,
         "QueryJob.timeout.seconds",
-        encode(
+        &|| encode(
             pkg::QueryJob { timeout: Some(pkg::wkt::Duration::new(3, 0)), ..Default::default() },
         ),
         "{\"timeout\":\"3s\"}",
@@ -331,7 +343,7 @@ fn constructed() {
     check(
         &mut failures,
         "QueryJob.timeout.negative",
-        encode(
+        &|| encode(
             pkg::QueryJob { timeout: Some(pkg::wkt::Duration::new(-3, 0)), ..Default::default() },
         ),
         "{\"timeout\":\"-3s\"}",
@@ -339,7 +351,7 @@ fn constructed() {
     check(
         &mut failures,
         "QueryJob.timeout.minus_micro",
-        encode(
+        &|| encode(
             pkg::QueryJob {
                 timeout: Some(pkg::wkt::Duration::new(0, -1000)),
                 ..Default::default()
@@ -350,7 +362,7 @@ fn constructed() {
     check(
         &mut failures,
         "QueryJob.timeout.nanos",
-        encode(
+        &|| encode(
             pkg::QueryJob { timeout: Some(pkg::wkt::Duration::new(1, 1)), ..Default::default() },
         ),
         "{\"timeout\":\"1.000000001s\"}",
@@ -358,7 +370,7 @@ fn constructed() {
     check(
         &mut failures,
         "QueryJob.timeout.day",
-        encode(
+        &|| encode(
             pkg::QueryJob {
                 timeout: Some(pkg::wkt::Duration::new(86400, 0)),
                 ..Default::default()
@@ -369,7 +381,7 @@ fn constructed() {
     check(
         &mut failures,
         "QueryJob.timeout.max",
-        encode(
+        &|| encode(
             pkg::QueryJob {
                 timeout: Some(pkg::wkt::Duration::new(315576000000, 0)),
                 ..Default::default()
@@ -379,8 +391,16 @@ fn constructed() {
     );
     check(
         &mut failures,
+        "QueryJob.timeout.leading_zeros",
+        &|| encode(
+            pkg::QueryJob { timeout: Some(pkg::wkt::Duration::new(1, 0)), ..Default::default() },
+        ),
+        "{\"timeout\":\"1s\"}",
+    );
+    check(
+        &mut failures,
         "QueryJob.timeout.min",
-        encode(
+        &|| encode(
             pkg::QueryJob {
                 timeout: Some(pkg::wkt::Duration::new(-315576000000, 0)),
                 ..Default::default()
@@ -391,7 +411,7 @@ fn constructed() {
     check(
         &mut failures,
         "QueryJob.timeout.minus_half",
-        encode(
+        &|| encode(
             pkg::QueryJob {
                 timeout: Some(pkg::wkt::Duration::new(0, -500000000)),
                 ..Default::default()
@@ -402,7 +422,7 @@ fn constructed() {
     check(
         &mut failures,
         "QueryJob.timeout.trailing_zeros",
-        encode(
+        &|| encode(
             pkg::QueryJob { timeout: Some(pkg::wkt::Duration::new(2, 0)), ..Default::default() },
         ),
         "{\"timeout\":\"2s\"}",
@@ -410,7 +430,7 @@ fn constructed() {
     check(
         &mut failures,
         "QueryJob.timeout.nine_to_six_digits",
-        encode(
+        &|| encode(
             pkg::QueryJob { timeout: Some(pkg::wkt::Duration::new(1, 1000)), ..Default::default() },
         ),
         "{\"timeout\":\"1.000001s\"}",
@@ -418,7 +438,7 @@ fn constructed() {
     check(
         &mut failures,
         "QueryJob.timeout.seven_digits",
-        encode(
+        &|| encode(
             pkg::QueryJob {
                 timeout: Some(pkg::wkt::Duration::new(1, 123456700)),
                 ..Default::default()
@@ -429,79 +449,79 @@ fn constructed() {
     check(
         &mut failures,
         "QueryJob.retryCount.one",
-        encode(pkg::QueryJob { retry_count: 1, ..Default::default() }),
+        &|| encode(pkg::QueryJob { retry_count: 1, ..Default::default() }),
         "{\"retryCount\":1}",
     );
     check(
         &mut failures,
         "QueryJob.retryCount.negative",
-        encode(pkg::QueryJob { retry_count: -7, ..Default::default() }),
+        &|| encode(pkg::QueryJob { retry_count: -7, ..Default::default() }),
         "{\"retryCount\":-7}",
     );
     check(
         &mut failures,
         "QueryJob.retryCount.min",
-        encode(pkg::QueryJob { retry_count: -2147483648, ..Default::default() }),
+        &|| encode(pkg::QueryJob { retry_count: -2147483648, ..Default::default() }),
         "{\"retryCount\":-2147483648}",
     );
     check(
         &mut failures,
         "QueryJob.retryCount.max",
-        encode(pkg::QueryJob { retry_count: 2147483647, ..Default::default() }),
+        &|| encode(pkg::QueryJob { retry_count: 2147483647, ..Default::default() }),
         "{\"retryCount\":2147483647}",
     );
     check(
         &mut failures,
         "QueryJob.retryCount.exponent",
-        encode(pkg::QueryJob { retry_count: 1000, ..Default::default() }),
+        &|| encode(pkg::QueryJob { retry_count: 1000, ..Default::default() }),
         "{\"retryCount\":1000}",
     );
     check(
         &mut failures,
         "QueryJob.retryCount.exponent_fraction",
-        encode(pkg::QueryJob { retry_count: 15, ..Default::default() }),
+        &|| encode(pkg::QueryJob { retry_count: 15, ..Default::default() }),
         "{\"retryCount\":15}",
     );
     check(
         &mut failures,
         "QueryJob.retryCount.integral_float",
-        encode(pkg::QueryJob { retry_count: 3, ..Default::default() }),
+        &|| encode(pkg::QueryJob { retry_count: 3, ..Default::default() }),
         "{\"retryCount\":3}",
     );
     check(
         &mut failures,
         "QueryJob.poll_interval_sec.one",
-        encode(pkg::QueryJob { poll_interval_sec: 1, ..Default::default() }),
+        &|| encode(pkg::QueryJob { poll_interval_sec: 1, ..Default::default() }),
         "{\"pollIntervalSec\":1}",
     );
     check(
         &mut failures,
         "QueryJob.poll_interval_sec.max",
-        encode(pkg::QueryJob { poll_interval_sec: 4294967295, ..Default::default() }),
+        &|| encode(pkg::QueryJob { poll_interval_sec: 4294967295, ..Default::default() }),
         "{\"pollIntervalSec\":4294967295}",
     );
     check(
         &mut failures,
         "QueryJob.poll_interval_sec.exponent",
-        encode(pkg::QueryJob { poll_interval_sec: 1000, ..Default::default() }),
+        &|| encode(pkg::QueryJob { poll_interval_sec: 1000, ..Default::default() }),
         "{\"pollIntervalSec\":1000}",
     );
     check(
         &mut failures,
         "QueryJob.poll_interval_sec.exponent_fraction",
-        encode(pkg::QueryJob { poll_interval_sec: 15, ..Default::default() }),
+        &|| encode(pkg::QueryJob { poll_interval_sec: 15, ..Default::default() }),
         "{\"pollIntervalSec\":15}",
     );
     check(
         &mut failures,
         "QueryJob.poll_interval_sec.integral_float",
-        encode(pkg::QueryJob { poll_interval_sec: 3, ..Default::default() }),
+        &|| encode(pkg::QueryJob { poll_interval_sec: 3, ..Default::default() }),
         "{\"pollIntervalSec\":3}",
     );
     check(
         &mut failures,
         "QueryJob.priority.INTERACTIVE",
-        encode(
+        &|| encode(
             pkg::QueryJob { priority: pkg::QueryJobPriority::Interactive, ..Default::default() },
         ),
         "{\"priority\":\"INTERACTIVE\"}",
@@ -509,13 +529,13 @@ fn constructed() {
     check(
         &mut failures,
         "QueryJob.priority.BATCH",
-        encode(pkg::QueryJob { priority: pkg::QueryJobPriority::Batch, ..Default::default() }),
+        &|| encode(pkg::QueryJob { priority: pkg::QueryJobPriority::Batch, ..Default::default() }),
         "{\"priority\":\"BATCH\"}",
     );
     check(
         &mut failures,
         "QueryJob.priority.unknown_number",
-        encode(
+        &|| encode(
             pkg::QueryJob {
                 priority: pkg::QueryJobPriority::Unrecognized(99),
                 ..Default::default()
@@ -526,73 +546,73 @@ fn constructed() {
     check(
         &mut failures,
         "QueryJob.max_rows.zero",
-        encode(pkg::QueryJob { max_rows: Some(0), ..Default::default() }),
+        &|| encode(pkg::QueryJob { max_rows: Some(0), ..Default::default() }),
         "{\"maxRows\":\"0\"}",
     );
     check(
         &mut failures,
         "QueryJob.max_rows.one",
-        encode(pkg::QueryJob { max_rows: Some(1), ..Default::default() }),
+        &|| encode(pkg::QueryJob { max_rows: Some(1), ..Default::default() }),
         "{\"maxRows\":\"1\"}",
     );
     check(
         &mut failures,
         "QueryJob.max_rows.negative",
-        encode(pkg::QueryJob { max_rows: Some(-7), ..Default::default() }),
+        &|| encode(pkg::QueryJob { max_rows: Some(-7), ..Default::default() }),
         "{\"maxRows\":\"-7\"}",
     );
     check(
         &mut failures,
         "QueryJob.max_rows.min",
-        encode(pkg::QueryJob { max_rows: Some(-9223372036854775808), ..Default::default() }),
+        &|| encode(pkg::QueryJob { max_rows: Some(-9223372036854775808), ..Default::default() }),
         "{\"maxRows\":\"-9223372036854775808\"}",
     );
     check(
         &mut failures,
         "QueryJob.max_rows.max",
-        encode(pkg::QueryJob { max_rows: Some(9223372036854775807), ..Default::default() }),
+        &|| encode(pkg::QueryJob { max_rows: Some(9223372036854775807), ..Default::default() }),
         "{\"maxRows\":\"9223372036854775807\"}",
     );
     check(
         &mut failures,
         "QueryJob.max_rows.two_pow_53_plus_1",
-        encode(pkg::QueryJob { max_rows: Some(9007199254740993), ..Default::default() }),
+        &|| encode(pkg::QueryJob { max_rows: Some(9007199254740993), ..Default::default() }),
         "{\"maxRows\":\"9007199254740993\"}",
     );
     check(
         &mut failures,
         "QueryJob.max_rows.minus_two_pow_53_plus_1",
-        encode(pkg::QueryJob { max_rows: Some(-9007199254740993), ..Default::default() }),
+        &|| encode(pkg::QueryJob { max_rows: Some(-9007199254740993), ..Default::default() }),
         "{\"maxRows\":\"-9007199254740993\"}",
     );
     check(
         &mut failures,
         "QueryJob.max_rows.exponent_e18",
-        encode(pkg::QueryJob { max_rows: Some(1000000000000000000), ..Default::default() }),
+        &|| encode(pkg::QueryJob { max_rows: Some(1000000000000000000), ..Default::default() }),
         "{\"maxRows\":\"1000000000000000000\"}",
     );
     check(
         &mut failures,
         "QueryJob.max_rows.exponent",
-        encode(pkg::QueryJob { max_rows: Some(1000), ..Default::default() }),
+        &|| encode(pkg::QueryJob { max_rows: Some(1000), ..Default::default() }),
         "{\"maxRows\":\"1000\"}",
     );
     check(
         &mut failures,
         "QueryJob.max_rows.exponent_fraction",
-        encode(pkg::QueryJob { max_rows: Some(15), ..Default::default() }),
+        &|| encode(pkg::QueryJob { max_rows: Some(15), ..Default::default() }),
         "{\"maxRows\":\"15\"}",
     );
     check(
         &mut failures,
         "QueryJob.max_rows.integral_float",
-        encode(pkg::QueryJob { max_rows: Some(3), ..Default::default() }),
+        &|| encode(pkg::QueryJob { max_rows: Some(3), ..Default::default() }),
         "{\"maxRows\":\"3\"}",
     );
     check(
         &mut failures,
         "QueryJob.parameters.values",
-        encode(
+        &|| encode(
             pkg::QueryJob {
                 parameters: vec![
                     pkg::QueryParameter::default(),
@@ -611,7 +631,7 @@ fn constructed() {
     check(
         &mut failures,
         "QueryJob.labels.keys",
-        encode(
+        &|| encode(
             pkg::QueryJob {
                 labels: BTreeMap::from([
                     ("".to_string(), "hello world".to_string()),
@@ -631,7 +651,7 @@ fn constructed() {
     check(
         &mut failures,
         "QueryJob.labels.values",
-        encode(
+        &|| encode(
             pkg::QueryJob {
                 labels: BTreeMap::from([
                     ("ascii".to_string(), "hello world".to_string()),
@@ -654,20 +674,20 @@ fn constructed() {
     check(
         &mut failures,
         "QueryJob.use_cache.false",
-        encode(pkg::QueryJob { use_cache: Some(false), ..Default::default() }),
+        &|| encode(pkg::QueryJob { use_cache: Some(false), ..Default::default() }),
         "{\"useCache\":false}",
     );
     check(
         &mut failures,
         "QueryJob.use_cache.true",
-        encode(pkg::QueryJob { use_cache: Some(true), ..Default::default() }),
+        &|| encode(pkg::QueryJob { use_cache: Some(true), ..Default::default() }),
         "{\"useCache\":true}",
     );
-    check(&mut failures, "QueryParameter.empty", encode(pkg::QueryParameter::default()), "{}");
+    check(&mut failures, "QueryParameter.empty", &|| encode(pkg::QueryParameter::default()), "{}");
     check(
         &mut failures,
         "QueryParameter.full",
-        encode(
+        &|| encode(
             pkg::QueryParameter {
                 name: "hello world".to_string(),
                 value: Some(pkg::QueryParameterValue::StringValue("hello world".to_string())),
@@ -678,7 +698,7 @@ fn constructed() {
     check(
         &mut failures,
         "QueryParameter.full.proto_names",
-        encode(
+        &|| encode(
             pkg::QueryParameter {
                 name: "é😀/\u{1}x".to_string(),
                 value: Some(pkg::QueryParameterValue::StringValue("é😀/\u{1}x".to_string())),
@@ -689,25 +709,27 @@ fn constructed() {
     check(
         &mut failures,
         "QueryParameter.name.ascii",
-        encode(pkg::QueryParameter { name: "hello world".to_string(), ..Default::default() }),
+        &|| encode(pkg::QueryParameter { name: "hello world".to_string(), ..Default::default() }),
         "{\"name\":\"hello world\"}",
     );
     check(
         &mut failures,
         "QueryParameter.name.bmp",
-        encode(pkg::QueryParameter { name: "héllo wörld – 日本語".to_string(), ..Default::default() }),
+        &|| encode(
+            pkg::QueryParameter { name: "héllo wörld – 日本語".to_string(), ..Default::default() },
+        ),
         "{\"name\":\"héllo wörld – 日本語\"}",
     );
     check(
         &mut failures,
         "QueryParameter.name.escaped_input",
-        encode(pkg::QueryParameter { name: "é😀/\u{1}x".to_string(), ..Default::default() }),
+        &|| encode(pkg::QueryParameter { name: "é😀/\u{1}x".to_string(), ..Default::default() }),
         "{\"name\":\"é😀/\\u0001x\"}",
     );
     check(
         &mut failures,
         "QueryParameter.string_value.empty",
-        encode(
+        &|| encode(
             pkg::QueryParameter {
                 value: Some(pkg::QueryParameterValue::StringValue("".to_string())),
                 ..Default::default()
@@ -718,7 +740,7 @@ fn constructed() {
     check(
         &mut failures,
         "QueryParameter.string_value.ascii",
-        encode(
+        &|| encode(
             pkg::QueryParameter {
                 value: Some(pkg::QueryParameterValue::StringValue("hello world".to_string())),
                 ..Default::default()
@@ -729,7 +751,7 @@ fn constructed() {
     check(
         &mut failures,
         "QueryParameter.string_value.bmp",
-        encode(
+        &|| encode(
             pkg::QueryParameter {
                 value: Some(pkg::QueryParameterValue::StringValue("héllo wörld – 日本語".to_string())),
                 ..Default::default()
@@ -740,7 +762,7 @@ fn constructed() {
     check(
         &mut failures,
         "QueryParameter.string_value.escaped_input",
-        encode(
+        &|| encode(
             pkg::QueryParameter {
                 value: Some(pkg::QueryParameterValue::StringValue("é😀/\u{1}x".to_string())),
                 ..Default::default()
@@ -751,7 +773,7 @@ fn constructed() {
     check(
         &mut failures,
         "QueryParameter.int_value.zero",
-        encode(
+        &|| encode(
             pkg::QueryParameter {
                 value: Some(pkg::QueryParameterValue::IntValue(0)),
                 ..Default::default()
@@ -762,7 +784,7 @@ fn constructed() {
     check(
         &mut failures,
         "QueryParameter.int_value.one",
-        encode(
+        &|| encode(
             pkg::QueryParameter {
                 value: Some(pkg::QueryParameterValue::IntValue(1)),
                 ..Default::default()
@@ -773,7 +795,7 @@ fn constructed() {
     check(
         &mut failures,
         "QueryParameter.int_value.negative",
-        encode(
+        &|| encode(
             pkg::QueryParameter {
                 value: Some(pkg::QueryParameterValue::IntValue(-7)),
                 ..Default::default()
@@ -784,7 +806,7 @@ fn constructed() {
     check(
         &mut failures,
         "QueryParameter.int_value.min",
-        encode(
+        &|| encode(
             pkg::QueryParameter {
                 value: Some(pkg::QueryParameterValue::IntValue(-9223372036854775808)),
                 ..Default::default()
@@ -795,7 +817,7 @@ fn constructed() {
     check(
         &mut failures,
         "QueryParameter.int_value.max",
-        encode(
+        &|| encode(
             pkg::QueryParameter {
                 value: Some(pkg::QueryParameterValue::IntValue(9223372036854775807)),
                 ..Default::default()
@@ -806,7 +828,7 @@ fn constructed() {
     check(
         &mut failures,
         "QueryParameter.int_value.two_pow_53_plus_1",
-        encode(
+        &|| encode(
             pkg::QueryParameter {
                 value: Some(pkg::QueryParameterValue::IntValue(9007199254740993)),
                 ..Default::default()
@@ -817,7 +839,7 @@ fn constructed() {
     check(
         &mut failures,
         "QueryParameter.int_value.minus_two_pow_53_plus_1",
-        encode(
+        &|| encode(
             pkg::QueryParameter {
                 value: Some(pkg::QueryParameterValue::IntValue(-9007199254740993)),
                 ..Default::default()
@@ -828,7 +850,7 @@ fn constructed() {
     check(
         &mut failures,
         "QueryParameter.int_value.exponent_e18",
-        encode(
+        &|| encode(
             pkg::QueryParameter {
                 value: Some(pkg::QueryParameterValue::IntValue(1000000000000000000)),
                 ..Default::default()
@@ -839,7 +861,7 @@ fn constructed() {
     check(
         &mut failures,
         "QueryParameter.int_value.exponent",
-        encode(
+        &|| encode(
             pkg::QueryParameter {
                 value: Some(pkg::QueryParameterValue::IntValue(1000)),
                 ..Default::default()
@@ -850,7 +872,7 @@ fn constructed() {
     check(
         &mut failures,
         "QueryParameter.int_value.exponent_fraction",
-        encode(
+        &|| encode(
             pkg::QueryParameter {
                 value: Some(pkg::QueryParameterValue::IntValue(15)),
                 ..Default::default()
@@ -861,7 +883,7 @@ fn constructed() {
     check(
         &mut failures,
         "QueryParameter.int_value.integral_float",
-        encode(
+        &|| encode(
             pkg::QueryParameter {
                 value: Some(pkg::QueryParameterValue::IntValue(3)),
                 ..Default::default()
@@ -872,7 +894,7 @@ fn constructed() {
     check(
         &mut failures,
         "QueryParameter.float_value.zero",
-        encode(
+        &|| encode(
             pkg::QueryParameter {
                 value: Some(pkg::QueryParameterValue::FloatValue(0.0)),
                 ..Default::default()
@@ -883,7 +905,7 @@ fn constructed() {
     check(
         &mut failures,
         "QueryParameter.float_value.one_tenth",
-        encode(
+        &|| encode(
             pkg::QueryParameter {
                 value: Some(pkg::QueryParameterValue::FloatValue(0.1)),
                 ..Default::default()
@@ -894,7 +916,7 @@ fn constructed() {
     check(
         &mut failures,
         "QueryParameter.float_value.minus_zero",
-        encode(
+        &|| encode(
             pkg::QueryParameter {
                 value: Some(pkg::QueryParameterValue::FloatValue(-0.0)),
                 ..Default::default()
@@ -905,7 +927,7 @@ fn constructed() {
     check(
         &mut failures,
         "QueryParameter.float_value.negative",
-        encode(
+        &|| encode(
             pkg::QueryParameter {
                 value: Some(pkg::QueryParameterValue::FloatValue(-2.5)),
                 ..Default::default()
@@ -916,7 +938,7 @@ fn constructed() {
     check(
         &mut failures,
         "QueryParameter.float_value.sum_text",
-        encode(
+        &|| encode(
             pkg::QueryParameter {
                 value: Some(pkg::QueryParameterValue::FloatValue(0.30000000000000004)),
                 ..Default::default()
@@ -927,7 +949,7 @@ fn constructed() {
     check(
         &mut failures,
         "QueryParameter.float_value.e21",
-        encode(
+        &|| encode(
             pkg::QueryParameter {
                 value: Some(pkg::QueryParameterValue::FloatValue(1e21)),
                 ..Default::default()
@@ -938,7 +960,7 @@ fn constructed() {
     check(
         &mut failures,
         "QueryParameter.float_value.below_e21",
-        encode(
+        &|| encode(
             pkg::QueryParameter {
                 value: Some(pkg::QueryParameterValue::FloatValue(1.2345678901234568e20)),
                 ..Default::default()
@@ -949,7 +971,7 @@ fn constructed() {
     check(
         &mut failures,
         "QueryParameter.float_value.e_minus_7",
-        encode(
+        &|| encode(
             pkg::QueryParameter {
                 value: Some(pkg::QueryParameterValue::FloatValue(1e-7)),
                 ..Default::default()
@@ -960,7 +982,7 @@ fn constructed() {
     check(
         &mut failures,
         "QueryParameter.float_value.micro",
-        encode(
+        &|| encode(
             pkg::QueryParameter {
                 value: Some(pkg::QueryParameterValue::FloatValue(1e-6)),
                 ..Default::default()
@@ -971,7 +993,7 @@ fn constructed() {
     check(
         &mut failures,
         "QueryParameter.float_value.max",
-        encode(
+        &|| encode(
             pkg::QueryParameter {
                 value: Some(pkg::QueryParameterValue::FloatValue(1.7976931348623157e308)),
                 ..Default::default()
@@ -982,7 +1004,7 @@ fn constructed() {
     check(
         &mut failures,
         "QueryParameter.float_value.min_subnormal",
-        encode(
+        &|| encode(
             pkg::QueryParameter {
                 value: Some(pkg::QueryParameterValue::FloatValue(5e-324)),
                 ..Default::default()
@@ -993,7 +1015,7 @@ fn constructed() {
     check(
         &mut failures,
         "QueryParameter.float_value.integral_float",
-        encode(
+        &|| encode(
             pkg::QueryParameter {
                 value: Some(pkg::QueryParameterValue::FloatValue(2.0)),
                 ..Default::default()
@@ -1004,7 +1026,7 @@ fn constructed() {
     check(
         &mut failures,
         "QueryParameter.float_value.exponent_upper",
-        encode(
+        &|| encode(
             pkg::QueryParameter {
                 value: Some(pkg::QueryParameterValue::FloatValue(1000.0)),
                 ..Default::default()
@@ -1015,7 +1037,7 @@ fn constructed() {
     check(
         &mut failures,
         "QueryParameter.float_value.two_pow_53_plus_1",
-        encode(
+        &|| encode(
             pkg::QueryParameter {
                 value: Some(pkg::QueryParameterValue::FloatValue(9007199254740992.0)),
                 ..Default::default()
@@ -1026,7 +1048,7 @@ fn constructed() {
     check(
         &mut failures,
         "QueryParameter.float_value.quoted",
-        encode(
+        &|| encode(
             pkg::QueryParameter {
                 value: Some(pkg::QueryParameterValue::FloatValue(1.5)),
                 ..Default::default()
@@ -1037,7 +1059,7 @@ fn constructed() {
     check(
         &mut failures,
         "QueryParameter.float_value.quoted_exponent",
-        encode(
+        &|| encode(
             pkg::QueryParameter {
                 value: Some(pkg::QueryParameterValue::FloatValue(-1e-7)),
                 ..Default::default()
@@ -1047,8 +1069,19 @@ fn constructed() {
     );
     check(
         &mut failures,
+        "QueryParameter.float_value.long_text",
+        &|| encode(
+            pkg::QueryParameter {
+                value: Some(pkg::QueryParameterValue::FloatValue(1.0)),
+                ..Default::default()
+            },
+        ),
+        "{\"floatValue\":1}",
+    );
+    check(
+        &mut failures,
         "QueryParameter.float_value.tie_to_even_down",
-        encode(
+        &|| encode(
             pkg::QueryParameter {
                 value: Some(pkg::QueryParameterValue::FloatValue(1125899906842624.3)),
                 ..Default::default()
@@ -1059,7 +1092,7 @@ fn constructed() {
     check(
         &mut failures,
         "QueryParameter.float_value.tie_to_even_up",
-        encode(
+        &|| encode(
             pkg::QueryParameter {
                 value: Some(pkg::QueryParameterValue::FloatValue(1125899906842624.8)),
                 ..Default::default()
@@ -1070,7 +1103,7 @@ fn constructed() {
     check(
         &mut failures,
         "QueryParameter.float_value.tie_to_even_negative",
-        encode(
+        &|| encode(
             pkg::QueryParameter {
                 value: Some(pkg::QueryParameterValue::FloatValue(-1125899906842624.3)),
                 ..Default::default()
@@ -1081,7 +1114,7 @@ fn constructed() {
     check(
         &mut failures,
         "QueryParameter.float_value.nan",
-        encode(
+        &|| encode(
             pkg::QueryParameter {
                 value: Some(pkg::QueryParameterValue::FloatValue(f64::NAN)),
                 ..Default::default()
@@ -1092,7 +1125,7 @@ fn constructed() {
     check(
         &mut failures,
         "QueryParameter.float_value.infinity",
-        encode(
+        &|| encode(
             pkg::QueryParameter {
                 value: Some(pkg::QueryParameterValue::FloatValue(f64::INFINITY)),
                 ..Default::default()
@@ -1103,7 +1136,7 @@ fn constructed() {
     check(
         &mut failures,
         "QueryParameter.float_value.minus_infinity",
-        encode(
+        &|| encode(
             pkg::QueryParameter {
                 value: Some(pkg::QueryParameterValue::FloatValue(f64::NEG_INFINITY)),
                 ..Default::default()
@@ -1114,7 +1147,7 @@ fn constructed() {
     check(
         &mut failures,
         "QueryParameter.bool_value.false",
-        encode(
+        &|| encode(
             pkg::QueryParameter {
                 value: Some(pkg::QueryParameterValue::BoolValue(false)),
                 ..Default::default()
@@ -1125,7 +1158,7 @@ fn constructed() {
     check(
         &mut failures,
         "QueryParameter.bool_value.true",
-        encode(
+        &|| encode(
             pkg::QueryParameter {
                 value: Some(pkg::QueryParameterValue::BoolValue(true)),
                 ..Default::default()
@@ -1136,7 +1169,7 @@ fn constructed() {
     check(
         &mut failures,
         "QueryJob.nested.QueryParameter.full.proto_names.strict",
-        encode(
+        &|| encode(
             pkg::QueryJob {
                 parameters: vec![
                     pkg::QueryParameter::default(),
@@ -1153,7 +1186,7 @@ fn constructed() {
     check(
         &mut failures,
         "QueryJob.nested.QueryParameter.unknown_key",
-        encode(
+        &|| encode(
             pkg::QueryJob {
                 parameters: vec![pkg::QueryParameter::default(), pkg::QueryParameter::default()],
                 ..Default::default()

@@ -20,7 +20,6 @@
 #![allow(clippy::needless_update)]
 
 use std::collections::BTreeMap;
-use std::fmt::Display;
 
 use serde_json::json;
 
@@ -180,8 +179,15 @@ fn encode<M: pkg::Message>(message: M) -> Result<String, String> {
 }
 
 /// Records a mismatch between what a constructed value encodes to and its canonical text.
-fn check(failures: &mut Vec<String>, name: &str, got: Result<String, impl Display>, want: &str) {
-    match got {
+/// Each value is built in its own closure, so that an unoptimized build does not give
+/// `constructed` one stack frame holding every literal at once.
+fn check(
+    failures: &mut Vec<String>,
+    name: &str,
+    build: &dyn Fn() -> Result<String, String>,
+    want: &str,
+) {
+    match build() {
         Ok(got) if got == want => {}
         Ok(got) => failures.push(format!("{name}:\n  got  {got}\n  want {want}")),
         Err(error) => failures.push(format!("{name}: {error}")),
@@ -193,11 +199,11 @@ fn check(failures: &mut Vec<String>, name: &str, got: Result<String, impl Displa
 #[test]
 fn constructed() {
     let mut failures = Vec::new();
-    check(&mut failures, "SparkJob.root.null", encode(pkg::SparkJob::default()), "{}");
+    check(&mut failures, "SparkJob.root.null", &|| encode(pkg::SparkJob::default()), "{}");
     check(
         &mut failures,
         "SparkJob.full",
-        encode(
+        &|| encode(
             pkg::SparkJob {
                 application_type: pkg::SparkJobApplicationType::Java,
                 main_application_file: "hello world".to_string(),
@@ -256,7 +262,7 @@ fn constructed() {
     check(
         &mut failures,
         "SparkJob.full.proto_names",
-        encode(
+        &|| encode(
             pkg::SparkJob {
                 application_type: pkg::SparkJobApplicationType::Java,
                 main_application_file: "é😀/\u{1}x".to_string(),
@@ -315,7 +321,7 @@ fn constructed() {
     check(
         &mut failures,
         "SparkJob.unknown_key.among_fields",
-        encode(
+        &|| encode(
             pkg::SparkJob {
                 application_type: pkg::SparkJobApplicationType::Java,
                 main_application_file: "hello world".to_string(),
@@ -362,7 +368,7 @@ fn constructed() {
     check(
         &mut failures,
         "SparkJob.application_type.JAVA",
-        encode(
+        &|| encode(
             pkg::SparkJob {
                 application_type: pkg::SparkJobApplicationType::Java,
                 ..Default::default()
@@ -373,7 +379,7 @@ fn constructed() {
     check(
         &mut failures,
         "SparkJob.application_type.SCALA",
-        encode(
+        &|| encode(
             pkg::SparkJob {
                 application_type: pkg::SparkJobApplicationType::Scala,
                 ..Default::default()
@@ -384,7 +390,7 @@ fn constructed() {
     check(
         &mut failures,
         "SparkJob.application_type.R",
-        encode(
+        &|| encode(
             pkg::SparkJob {
                 application_type: pkg::SparkJobApplicationType::R,
                 ..Default::default()
@@ -395,7 +401,7 @@ fn constructed() {
     check(
         &mut failures,
         "SparkJob.application_type.unknown_number",
-        encode(
+        &|| encode(
             pkg::SparkJob {
                 application_type: pkg::SparkJobApplicationType::Unrecognized(99),
                 ..Default::default()
@@ -406,7 +412,7 @@ fn constructed() {
     check(
         &mut failures,
         "SparkJob.main_application_file.ascii",
-        encode(
+        &|| encode(
             pkg::SparkJob {
                 main_application_file: "hello world".to_string(),
                 ..Default::default()
@@ -417,7 +423,7 @@ fn constructed() {
     check(
         &mut failures,
         "SparkJob.main_application_file.bmp",
-        encode(
+        &|| encode(
             pkg::SparkJob {
                 main_application_file: "héllo wörld – 日本語".to_string(),
                 ..Default::default()
@@ -428,7 +434,7 @@ fn constructed() {
     check(
         &mut failures,
         "SparkJob.main_application_file.astral",
-        encode(
+        &|| encode(
             pkg::SparkJob { main_application_file: "😀 𝄞 smile".to_string(), ..Default::default() },
         ),
         "{\"mainApplicationFile\":\"😀 𝄞 smile\"}",
@@ -436,7 +442,7 @@ fn constructed() {
     check(
         &mut failures,
         "SparkJob.main_application_file.controls",
-        encode(
+        &|| encode(
             pkg::SparkJob {
                 main_application_file: "\0\u{1}\u{1f}\u{8}\u{c}\n\r\t end".to_string(),
                 ..Default::default()
@@ -447,7 +453,7 @@ fn constructed() {
     check(
         &mut failures,
         "SparkJob.main_application_file.quotes",
-        encode(
+        &|| encode(
             pkg::SparkJob {
                 main_application_file: "say \"hi\" \\ / ok".to_string(),
                 ..Default::default()
@@ -458,7 +464,7 @@ fn constructed() {
     check(
         &mut failures,
         "SparkJob.main_application_file.specials",
-        encode(
+        &|| encode(
             pkg::SparkJob {
                 main_application_file: "\u{7f}\u{80}\u{2028}\u{2029}\u{feff}\u{ffff}".to_string(),
                 ..Default::default()
@@ -469,7 +475,7 @@ fn constructed() {
     check(
         &mut failures,
         "SparkJob.main_application_file.escaped_input",
-        encode(
+        &|| encode(
             pkg::SparkJob { main_application_file: "é😀/\u{1}x".to_string(), ..Default::default() },
         ),
         "{\"mainApplicationFile\":\"é😀/\\u0001x\"}",
@@ -477,25 +483,27 @@ fn constructed() {
     check(
         &mut failures,
         "SparkJob.main_class.ascii",
-        encode(pkg::SparkJob { main_class: "hello world".to_string(), ..Default::default() }),
+        &|| encode(pkg::SparkJob { main_class: "hello world".to_string(), ..Default::default() }),
         "{\"mainClass\":\"hello world\"}",
     );
     check(
         &mut failures,
         "SparkJob.main_class.bmp",
-        encode(pkg::SparkJob { main_class: "héllo wörld – 日本語".to_string(), ..Default::default() }),
+        &|| encode(
+            pkg::SparkJob { main_class: "héllo wörld – 日本語".to_string(), ..Default::default() },
+        ),
         "{\"mainClass\":\"héllo wörld – 日本語\"}",
     );
     check(
         &mut failures,
         "SparkJob.main_class.escaped_input",
-        encode(pkg::SparkJob { main_class: "é😀/\u{1}x".to_string(), ..Default::default() }),
+        &|| encode(pkg::SparkJob { main_class: "é😀/\u{1}x".to_string(), ..Default::default() }),
         "{\"mainClass\":\"é😀/\\u0001x\"}",
     );
     check(
         &mut failures,
         "SparkJob.spark_conf.keys",
-        encode(
+        &|| encode(
             pkg::SparkJob {
                 spark_conf: BTreeMap::from([
                     ("".to_string(), "hello world".to_string()),
@@ -515,7 +523,7 @@ fn constructed() {
     check(
         &mut failures,
         "SparkJob.spark_conf.values",
-        encode(
+        &|| encode(
             pkg::SparkJob {
                 spark_conf: BTreeMap::from([
                     ("ascii".to_string(), "hello world".to_string()),
@@ -538,7 +546,7 @@ fn constructed() {
     check(
         &mut failures,
         "SparkJob.spark_conf.proto_name",
-        encode(
+        &|| encode(
             pkg::SparkJob {
                 spark_conf: BTreeMap::from([("a".to_string(), "hello world".to_string())]),
                 ..Default::default()
@@ -549,7 +557,7 @@ fn constructed() {
     check(
         &mut failures,
         "SparkJob.hadoop_conf.keys",
-        encode(
+        &|| encode(
             pkg::SparkJob {
                 hadoop_conf: BTreeMap::from([
                     ("".to_string(), "hello world".to_string()),
@@ -569,7 +577,7 @@ fn constructed() {
     check(
         &mut failures,
         "SparkJob.hadoop_conf.values",
-        encode(
+        &|| encode(
             pkg::SparkJob {
                 hadoop_conf: BTreeMap::from([
                     ("ascii".to_string(), "hello world".to_string()),
@@ -592,7 +600,7 @@ fn constructed() {
     check(
         &mut failures,
         "SparkJob.hadoop_conf.proto_name",
-        encode(
+        &|| encode(
             pkg::SparkJob {
                 hadoop_conf: BTreeMap::from([("a".to_string(), "hello world".to_string())]),
                 ..Default::default()
@@ -603,13 +611,15 @@ fn constructed() {
     check(
         &mut failures,
         "SparkJob.executor_path.ascii",
-        encode(pkg::SparkJob { executor_path: "hello world".to_string(), ..Default::default() }),
+        &|| encode(
+            pkg::SparkJob { executor_path: "hello world".to_string(), ..Default::default() },
+        ),
         "{\"executorPath\":\"hello world\"}",
     );
     check(
         &mut failures,
         "SparkJob.executor_path.bmp",
-        encode(
+        &|| encode(
             pkg::SparkJob { executor_path: "héllo wörld – 日本語".to_string(), ..Default::default() },
         ),
         "{\"executorPath\":\"héllo wörld – 日本語\"}",
@@ -617,13 +627,13 @@ fn constructed() {
     check(
         &mut failures,
         "SparkJob.executor_path.escaped_input",
-        encode(pkg::SparkJob { executor_path: "é😀/\u{1}x".to_string(), ..Default::default() }),
+        &|| encode(pkg::SparkJob { executor_path: "é😀/\u{1}x".to_string(), ..Default::default() }),
         "{\"executorPath\":\"é😀/\\u0001x\"}",
     );
     check(
         &mut failures,
         "SparkJob.databricks_conf.object",
-        encode(
+        &|| encode(
             pkg::SparkJob {
                 databricks_conf: Some(
                     object(
@@ -648,13 +658,15 @@ fn constructed() {
     check(
         &mut failures,
         "SparkJob.databricks_conf.empty",
-        encode(pkg::SparkJob { databricks_conf: Some(object(json!({}))), ..Default::default() }),
+        &|| encode(
+            pkg::SparkJob { databricks_conf: Some(object(json!({}))), ..Default::default() },
+        ),
         "{\"databricksConf\":{}}",
     );
     check(
         &mut failures,
         "SparkJob.databricks_conf.nested",
-        encode(
+        &|| encode(
             pkg::SparkJob {
                 databricks_conf: Some(object(json!({ "a": { "b": { "c": [[], {}] } } }))),
                 ..Default::default()
@@ -665,13 +677,15 @@ fn constructed() {
     check(
         &mut failures,
         "SparkJob.databricks_token.ascii",
-        encode(pkg::SparkJob { databricks_token: "hello world".to_string(), ..Default::default() }),
+        &|| encode(
+            pkg::SparkJob { databricks_token: "hello world".to_string(), ..Default::default() },
+        ),
         "{\"databricksToken\":\"hello world\"}",
     );
     check(
         &mut failures,
         "SparkJob.databricks_token.bmp",
-        encode(
+        &|| encode(
             pkg::SparkJob {
                 databricks_token: "héllo wörld – 日本語".to_string(),
                 ..Default::default()
@@ -682,13 +696,15 @@ fn constructed() {
     check(
         &mut failures,
         "SparkJob.databricks_token.escaped_input",
-        encode(pkg::SparkJob { databricks_token: "é😀/\u{1}x".to_string(), ..Default::default() }),
+        &|| encode(
+            pkg::SparkJob { databricks_token: "é😀/\u{1}x".to_string(), ..Default::default() },
+        ),
         "{\"databricksToken\":\"é😀/\\u0001x\"}",
     );
     check(
         &mut failures,
         "SparkJob.databricks_instance.ascii",
-        encode(
+        &|| encode(
             pkg::SparkJob { databricks_instance: "hello world".to_string(), ..Default::default() },
         ),
         "{\"databricksInstance\":\"hello world\"}",
@@ -696,7 +712,7 @@ fn constructed() {
     check(
         &mut failures,
         "SparkJob.databricks_instance.bmp",
-        encode(
+        &|| encode(
             pkg::SparkJob {
                 databricks_instance: "héllo wörld – 日本語".to_string(),
                 ..Default::default()
@@ -707,7 +723,7 @@ fn constructed() {
     check(
         &mut failures,
         "SparkJob.databricks_instance.escaped_input",
-        encode(
+        &|| encode(
             pkg::SparkJob { databricks_instance: "é😀/\u{1}x".to_string(), ..Default::default() },
         ),
         "{\"databricksInstance\":\"é😀/\\u0001x\"}",
@@ -715,7 +731,7 @@ fn constructed() {
     check(
         &mut failures,
         "SparkJob.driver.empty",
-        encode(
+        &|| encode(
             pkg::SparkJob { driver: Some(pkg::SparkJobPodSpec::default()), ..Default::default() },
         ),
         "{\"driver\":{}}",
@@ -723,7 +739,7 @@ fn constructed() {
     check(
         &mut failures,
         "SparkJob.driver.full",
-        encode(
+        &|| encode(
             pkg::SparkJob {
                 driver: Some(
                     pkg::SparkJobPodSpec {
@@ -746,7 +762,7 @@ fn constructed() {
     check(
         &mut failures,
         "SparkJob.executor.empty",
-        encode(
+        &|| encode(
             pkg::SparkJob { executor: Some(pkg::SparkJobPodSpec::default()), ..Default::default() },
         ),
         "{\"executor\":{}}",
@@ -754,7 +770,7 @@ fn constructed() {
     check(
         &mut failures,
         "SparkJob.executor.full",
-        encode(
+        &|| encode(
             pkg::SparkJob {
                 executor: Some(
                     pkg::SparkJobPodSpec {
@@ -777,68 +793,81 @@ fn constructed() {
     check(
         &mut failures,
         "SparkJob.retryBackoffSeconds.one",
-        encode(pkg::SparkJob { retry_backoff_seconds: 1, ..Default::default() }),
+        &|| encode(pkg::SparkJob { retry_backoff_seconds: 1, ..Default::default() }),
         "{\"retryBackoffSeconds\":\"1\"}",
     );
     check(
         &mut failures,
         "SparkJob.retryBackoffSeconds.negative",
-        encode(pkg::SparkJob { retry_backoff_seconds: -7, ..Default::default() }),
+        &|| encode(pkg::SparkJob { retry_backoff_seconds: -7, ..Default::default() }),
         "{\"retryBackoffSeconds\":\"-7\"}",
     );
     check(
         &mut failures,
         "SparkJob.retryBackoffSeconds.min",
-        encode(pkg::SparkJob { retry_backoff_seconds: -9223372036854775808, ..Default::default() }),
+        &|| encode(
+            pkg::SparkJob { retry_backoff_seconds: -9223372036854775808, ..Default::default() },
+        ),
         "{\"retryBackoffSeconds\":\"-9223372036854775808\"}",
     );
     check(
         &mut failures,
         "SparkJob.retryBackoffSeconds.max",
-        encode(pkg::SparkJob { retry_backoff_seconds: 9223372036854775807, ..Default::default() }),
+        &|| encode(
+            pkg::SparkJob { retry_backoff_seconds: 9223372036854775807, ..Default::default() },
+        ),
         "{\"retryBackoffSeconds\":\"9223372036854775807\"}",
     );
     check(
         &mut failures,
         "SparkJob.retryBackoffSeconds.two_pow_53_plus_1",
-        encode(pkg::SparkJob { retry_backoff_seconds: 9007199254740993, ..Default::default() }),
+        &|| encode(pkg::SparkJob { retry_backoff_seconds: 9007199254740993, ..Default::default() }),
         "{\"retryBackoffSeconds\":\"9007199254740993\"}",
     );
     check(
         &mut failures,
         "SparkJob.retryBackoffSeconds.minus_two_pow_53_plus_1",
-        encode(pkg::SparkJob { retry_backoff_seconds: -9007199254740993, ..Default::default() }),
+        &|| encode(
+            pkg::SparkJob { retry_backoff_seconds: -9007199254740993, ..Default::default() },
+        ),
         "{\"retryBackoffSeconds\":\"-9007199254740993\"}",
     );
     check(
         &mut failures,
         "SparkJob.retryBackoffSeconds.exponent_e18",
-        encode(pkg::SparkJob { retry_backoff_seconds: 1000000000000000000, ..Default::default() }),
+        &|| encode(
+            pkg::SparkJob { retry_backoff_seconds: 1000000000000000000, ..Default::default() },
+        ),
         "{\"retryBackoffSeconds\":\"1000000000000000000\"}",
     );
     check(
         &mut failures,
         "SparkJob.retryBackoffSeconds.exponent",
-        encode(pkg::SparkJob { retry_backoff_seconds: 1000, ..Default::default() }),
+        &|| encode(pkg::SparkJob { retry_backoff_seconds: 1000, ..Default::default() }),
         "{\"retryBackoffSeconds\":\"1000\"}",
     );
     check(
         &mut failures,
         "SparkJob.retryBackoffSeconds.exponent_fraction",
-        encode(pkg::SparkJob { retry_backoff_seconds: 15, ..Default::default() }),
+        &|| encode(pkg::SparkJob { retry_backoff_seconds: 15, ..Default::default() }),
         "{\"retryBackoffSeconds\":\"15\"}",
     );
     check(
         &mut failures,
         "SparkJob.retryBackoffSeconds.integral_float",
-        encode(pkg::SparkJob { retry_backoff_seconds: 3, ..Default::default() }),
+        &|| encode(pkg::SparkJob { retry_backoff_seconds: 3, ..Default::default() }),
         "{\"retryBackoffSeconds\":\"3\"}",
     );
-    check(&mut failures, "acme.common.v1.Resources.empty", encode(pkg::Resources::default()), "{}");
+    check(
+        &mut failures,
+        "acme.common.v1.Resources.empty",
+        &|| encode(pkg::Resources::default()),
+        "{}",
+    );
     check(
         &mut failures,
         "acme.common.v1.Resources.full",
-        encode(
+        &|| encode(
             pkg::Resources {
                 cpu: "hello world".to_string(),
                 memory: "hello world".to_string(),
@@ -850,7 +879,7 @@ fn constructed() {
     check(
         &mut failures,
         "acme.common.v1.Resources.full.proto_names",
-        encode(
+        &|| encode(
             pkg::Resources {
                 cpu: "é😀/\u{1}x".to_string(),
                 memory: "é😀/\u{1}x".to_string(),
@@ -862,74 +891,81 @@ fn constructed() {
     check(
         &mut failures,
         "acme.common.v1.Resources.cpu.ascii",
-        encode(pkg::Resources { cpu: "hello world".to_string(), ..Default::default() }),
+        &|| encode(pkg::Resources { cpu: "hello world".to_string(), ..Default::default() }),
         "{\"cpu\":\"hello world\"}",
     );
     check(
         &mut failures,
         "acme.common.v1.Resources.cpu.bmp",
-        encode(pkg::Resources { cpu: "héllo wörld – 日本語".to_string(), ..Default::default() }),
+        &|| encode(pkg::Resources { cpu: "héllo wörld – 日本語".to_string(), ..Default::default() }),
         "{\"cpu\":\"héllo wörld – 日本語\"}",
     );
     check(
         &mut failures,
         "acme.common.v1.Resources.cpu.escaped_input",
-        encode(pkg::Resources { cpu: "é😀/\u{1}x".to_string(), ..Default::default() }),
+        &|| encode(pkg::Resources { cpu: "é😀/\u{1}x".to_string(), ..Default::default() }),
         "{\"cpu\":\"é😀/\\u0001x\"}",
     );
     check(
         &mut failures,
         "acme.common.v1.Resources.memory.ascii",
-        encode(pkg::Resources { memory: "hello world".to_string(), ..Default::default() }),
+        &|| encode(pkg::Resources { memory: "hello world".to_string(), ..Default::default() }),
         "{\"memory\":\"hello world\"}",
     );
     check(
         &mut failures,
         "acme.common.v1.Resources.memory.bmp",
-        encode(pkg::Resources { memory: "héllo wörld – 日本語".to_string(), ..Default::default() }),
+        &|| encode(
+            pkg::Resources { memory: "héllo wörld – 日本語".to_string(), ..Default::default() },
+        ),
         "{\"memory\":\"héllo wörld – 日本語\"}",
     );
     check(
         &mut failures,
         "acme.common.v1.Resources.memory.escaped_input",
-        encode(pkg::Resources { memory: "é😀/\u{1}x".to_string(), ..Default::default() }),
+        &|| encode(pkg::Resources { memory: "é😀/\u{1}x".to_string(), ..Default::default() }),
         "{\"memory\":\"é😀/\\u0001x\"}",
     );
     check(
         &mut failures,
         "acme.common.v1.Resources.gpu.one",
-        encode(pkg::Resources { gpu: 1, ..Default::default() }),
+        &|| encode(pkg::Resources { gpu: 1, ..Default::default() }),
         "{\"gpu\":1}",
     );
     check(
         &mut failures,
         "acme.common.v1.Resources.gpu.max",
-        encode(pkg::Resources { gpu: 4294967295, ..Default::default() }),
+        &|| encode(pkg::Resources { gpu: 4294967295, ..Default::default() }),
         "{\"gpu\":4294967295}",
     );
     check(
         &mut failures,
         "acme.common.v1.Resources.gpu.exponent",
-        encode(pkg::Resources { gpu: 1000, ..Default::default() }),
+        &|| encode(pkg::Resources { gpu: 1000, ..Default::default() }),
         "{\"gpu\":1000}",
     );
     check(
         &mut failures,
         "acme.common.v1.Resources.gpu.exponent_fraction",
-        encode(pkg::Resources { gpu: 15, ..Default::default() }),
+        &|| encode(pkg::Resources { gpu: 15, ..Default::default() }),
         "{\"gpu\":15}",
     );
     check(
         &mut failures,
         "acme.common.v1.Resources.gpu.integral_float",
-        encode(pkg::Resources { gpu: 3, ..Default::default() }),
+        &|| encode(pkg::Resources { gpu: 3, ..Default::default() }),
         "{\"gpu\":3}",
     );
-    check(&mut failures, "SparkJob.PodSpec.empty", encode(pkg::SparkJobPodSpec::default()), "{}");
+    check(
+        &mut failures,
+        "SparkJob.PodSpec.empty",
+        &|| encode(pkg::SparkJobPodSpec::default()),
+        "{}",
+    );
     check(
         &mut failures,
         "SparkJob.PodSpec.full",
-        encode(
+        &|| encode(
             pkg::SparkJobPodSpec {
                 resources: Some(
                     pkg::Resources {
@@ -947,7 +983,7 @@ fn constructed() {
     check(
         &mut failures,
         "SparkJob.PodSpec.full.proto_names",
-        encode(
+        &|| encode(
             pkg::SparkJobPodSpec {
                 resources: Some(
                     pkg::Resources {
@@ -965,7 +1001,7 @@ fn constructed() {
     check(
         &mut failures,
         "SparkJob.PodSpec.resources.empty",
-        encode(
+        &|| encode(
             pkg::SparkJobPodSpec {
                 resources: Some(pkg::Resources::default()),
                 ..Default::default()
@@ -976,7 +1012,7 @@ fn constructed() {
     check(
         &mut failures,
         "SparkJob.PodSpec.resources.full",
-        encode(
+        &|| encode(
             pkg::SparkJobPodSpec {
                 resources: Some(
                     pkg::Resources {
@@ -993,49 +1029,49 @@ fn constructed() {
     check(
         &mut failures,
         "SparkJob.PodSpec.instances.one",
-        encode(pkg::SparkJobPodSpec { instances: 1, ..Default::default() }),
+        &|| encode(pkg::SparkJobPodSpec { instances: 1, ..Default::default() }),
         "{\"instances\":1}",
     );
     check(
         &mut failures,
         "SparkJob.PodSpec.instances.negative",
-        encode(pkg::SparkJobPodSpec { instances: -7, ..Default::default() }),
+        &|| encode(pkg::SparkJobPodSpec { instances: -7, ..Default::default() }),
         "{\"instances\":-7}",
     );
     check(
         &mut failures,
         "SparkJob.PodSpec.instances.min",
-        encode(pkg::SparkJobPodSpec { instances: -2147483648, ..Default::default() }),
+        &|| encode(pkg::SparkJobPodSpec { instances: -2147483648, ..Default::default() }),
         "{\"instances\":-2147483648}",
     );
     check(
         &mut failures,
         "SparkJob.PodSpec.instances.max",
-        encode(pkg::SparkJobPodSpec { instances: 2147483647, ..Default::default() }),
+        &|| encode(pkg::SparkJobPodSpec { instances: 2147483647, ..Default::default() }),
         "{\"instances\":2147483647}",
     );
     check(
         &mut failures,
         "SparkJob.PodSpec.instances.exponent",
-        encode(pkg::SparkJobPodSpec { instances: 1000, ..Default::default() }),
+        &|| encode(pkg::SparkJobPodSpec { instances: 1000, ..Default::default() }),
         "{\"instances\":1000}",
     );
     check(
         &mut failures,
         "SparkJob.PodSpec.instances.exponent_fraction",
-        encode(pkg::SparkJobPodSpec { instances: 15, ..Default::default() }),
+        &|| encode(pkg::SparkJobPodSpec { instances: 15, ..Default::default() }),
         "{\"instances\":15}",
     );
     check(
         &mut failures,
         "SparkJob.PodSpec.instances.integral_float",
-        encode(pkg::SparkJobPodSpec { instances: 3, ..Default::default() }),
+        &|| encode(pkg::SparkJobPodSpec { instances: 3, ..Default::default() }),
         "{\"instances\":3}",
     );
     check(
         &mut failures,
         "SparkJob.PodSpec.labels.keys",
-        encode(
+        &|| encode(
             pkg::SparkJobPodSpec {
                 labels: BTreeMap::from([
                     ("".to_string(), "hello world".to_string()),
@@ -1055,7 +1091,7 @@ fn constructed() {
     check(
         &mut failures,
         "SparkJob.PodSpec.labels.values",
-        encode(
+        &|| encode(
             pkg::SparkJobPodSpec {
                 labels: BTreeMap::from([
                     ("ascii".to_string(), "hello world".to_string()),
@@ -1078,7 +1114,7 @@ fn constructed() {
     check(
         &mut failures,
         "SparkJob.nested.SparkJob.PodSpec.full.proto_names.strict",
-        encode(
+        &|| encode(
             pkg::SparkJob {
                 driver: Some(
                     pkg::SparkJobPodSpec {
@@ -1101,7 +1137,7 @@ fn constructed() {
     check(
         &mut failures,
         "SparkJob.nested.acme.common.v1.Resources.full",
-        encode(
+        &|| encode(
             pkg::SparkJob {
                 driver: Some(
                     pkg::SparkJobPodSpec {
@@ -1123,7 +1159,7 @@ fn constructed() {
     check(
         &mut failures,
         "SparkJob.nested.acme.common.v1.Resources.full.proto_names.strict",
-        encode(
+        &|| encode(
             pkg::SparkJob {
                 driver: Some(
                     pkg::SparkJobPodSpec {
@@ -1145,7 +1181,7 @@ fn constructed() {
     check(
         &mut failures,
         "SparkJob.nested.acme.common.v1.Resources.unknown_key",
-        encode(
+        &|| encode(
             pkg::SparkJob {
                 driver: Some(
                     pkg::SparkJobPodSpec {

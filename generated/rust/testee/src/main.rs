@@ -135,6 +135,23 @@ fn dispatch(message: &str, input: &str, strict: bool) -> Result<String, String> 
         "acme.kitchen.v1.WellKnown" => {
             run_kitchen_sink::<flyteplugins_kitchen_sink::WellKnown>(input, strict)
         }
+        "google.protobuf.Any" => well_known(message, input, strict),
+        "google.protobuf.BoolValue" => well_known(message, input, strict),
+        "google.protobuf.BytesValue" => well_known(message, input, strict),
+        "google.protobuf.DoubleValue" => well_known(message, input, strict),
+        "google.protobuf.Duration" => well_known(message, input, strict),
+        "google.protobuf.Empty" => well_known(message, input, strict),
+        "google.protobuf.FieldMask" => well_known(message, input, strict),
+        "google.protobuf.FloatValue" => well_known(message, input, strict),
+        "google.protobuf.Int32Value" => well_known(message, input, strict),
+        "google.protobuf.Int64Value" => well_known(message, input, strict),
+        "google.protobuf.ListValue" => well_known(message, input, strict),
+        "google.protobuf.StringValue" => well_known(message, input, strict),
+        "google.protobuf.Struct" => well_known(message, input, strict),
+        "google.protobuf.Timestamp" => well_known(message, input, strict),
+        "google.protobuf.UInt32Value" => well_known(message, input, strict),
+        "google.protobuf.UInt64Value" => well_known(message, input, strict),
+        "google.protobuf.Value" => well_known(message, input, strict),
         other => Err(format!("unknown message {other:?}")),
     }
 }
@@ -167,4 +184,10 @@ fn run_kitchen_sink<T: flyteplugins_kitchen_sink::Message>(
     let options = flyteplugins_kitchen_sink::DecodeOptions { strict };
     let decoded = T::from_custom_str_with(input, &options).map_err(|e| e.to_string())?;
     decoded.value.to_custom_string().map_err(|e| e.to_string())
+}
+
+fn well_known(message: &str, input: &str, strict: bool) -> Result<String, String> {
+    let options = flyteplugins_spark::DecodeOptions { strict };
+    flyteplugins_spark::codec::round_trip_well_known(message, input, &options)
+        .unwrap_or_else(|| Err(format!("unknown message {message:?}")))
 }

@@ -147,7 +147,7 @@ test("vectors", async (t) => {
   }
 });
 
-/** The 28 distinct positive cases, each built with the constructors. */
+/** The 29 distinct positive cases, each built with the constructors. */
 const vtConstructed: [string, VtMessage, string][] = [
   ["Countdown.root.null", new Countdown(), "{}"],
   [
@@ -163,10 +163,10 @@ const vtConstructed: [string, VtMessage, string][] = [
     "Countdown.full.proto_names",
     new Countdown({
       ticks: 4294967295,
-      minDuration: new json.Duration({ seconds: 1n, nanos: 500000000 }),
+      minDuration: new json.Duration({ seconds: 1n, nanos: 0 }),
       failWith: "é😀/\u0001x",
     }),
-    "{\"failWith\":\"é😀/\\u0001x\",\"minDuration\":\"1.500s\",\"ticks\":4294967295}",
+    "{\"failWith\":\"é😀/\\u0001x\",\"minDuration\":\"1s\",\"ticks\":4294967295}",
   ],
   ["Countdown.ticks.one", new Countdown({ ticks: 1 }), "{\"ticks\":1}"],
   ["Countdown.ticks.max", new Countdown({ ticks: 4294967295 }), "{\"ticks\":4294967295}"],
@@ -212,6 +212,11 @@ const vtConstructed: [string, VtMessage, string][] = [
     "Countdown.min_duration.max",
     new Countdown({ minDuration: new json.Duration({ seconds: 315576000000n, nanos: 0 }) }),
     "{\"minDuration\":\"315576000000s\"}",
+  ],
+  [
+    "Countdown.min_duration.leading_zeros",
+    new Countdown({ minDuration: new json.Duration({ seconds: 1n, nanos: 0 }) }),
+    "{\"minDuration\":\"1s\"}",
   ],
   [
     "Countdown.min_duration.min",

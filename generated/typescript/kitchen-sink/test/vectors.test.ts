@@ -174,7 +174,7 @@ test("vectors", async (t) => {
   }
 });
 
-/** The 537 distinct positive cases, each built with the constructors. */
+/** The 541 distinct positive cases, each built with the constructors. */
 const vtConstructed: [string, VtMessage, string][] = [
   ["KitchenSink.root.null", new KitchenSink(), "{}"],
   [
@@ -434,7 +434,7 @@ const vtConstructed: [string, VtMessage, string][] = [
             fBytes: new Uint8Array([104, 101, 108, 108, 111]),
           }),
         ],
-        rDuration: [new json.Duration({ seconds: 1n, nanos: 500000000 })],
+        rDuration: [new json.Duration({ seconds: 1n, nanos: 0 })],
         rValue: [1e21],
       }),
       maps: new Maps({
@@ -496,7 +496,7 @@ const vtConstructed: [string, VtMessage, string][] = [
         },
         wValue: 1e21,
         wList: [1.0, "two", null, true, { "x": [2.5] }],
-        wDuration: new json.Duration({ seconds: 1n, nanos: 500000000 }),
+        wDuration: new json.Duration({ seconds: 1n, nanos: 0 }),
         wTimestamp: new json.Timestamp({ seconds: 1704164645n, nanos: 100000000 }),
         wFieldMask: new json.FieldMask({ paths: ["foo_bar", "baz.qux_quux", "a"] }),
         wAny: new json.Any({
@@ -569,7 +569,7 @@ const vtConstructed: [string, VtMessage, string][] = [
       renamed: "é😀/\u0001x",
       legacy: "é😀/\u0001x",
     }),
-    "{\"choiceText\":\"é😀/\\u0001x\",\"color\":\"RED\",\"commonConfig\":{\"env\":[{\"key\":\"é😀/\\u0001x\",\"value\":\"é😀/\\u0001x\"}],\"labels\":{\"a\":\"é😀/\\u0001x\"}},\"config\":{\"inner\":{\"leaf\":{\"depth\":2147483647}}},\"customKey\":\"é😀/\\u0001x\",\"keywords\":{\"None\":\"é😀/\\u0001x\",\"async\":\"é😀/\\u0001x\",\"class\":\"é😀/\\u0001x\",\"constructor\":\"é😀/\\u0001x\",\"default\":\"é😀/\\u0001x\",\"from\":\"é😀/\\u0001x\",\"func\":\"é😀/\\u0001x\",\"interface\":\"é😀/\\u0001x\",\"self\":\"é😀/\\u0001x\",\"type\":\"é😀/\\u0001x\"},\"legacy\":\"é😀/\\u0001x\",\"maps\":{\"kBool\":{\"true\":\"é😀/\\u0001x\"},\"kFixed32\":{\"1\":\"é😀/\\u0001x\"},\"kFixed64\":{\"1\":\"é😀/\\u0001x\"},\"kInt32\":{\"1\":\"é😀/\\u0001x\"},\"kInt64\":{\"1\":\"é😀/\\u0001x\"},\"kSfixed32\":{\"1\":\"é😀/\\u0001x\"},\"kSfixed64\":{\"1\":\"é😀/\\u0001x\"},\"kSint32\":{\"1\":\"é😀/\\u0001x\"},\"kSint64\":{\"1\":\"é😀/\\u0001x\"},\"kString\":{\"a\":\"é😀/\\u0001x\"},\"kUint32\":{\"1\":\"é😀/\\u0001x\"},\"kUint64\":{\"1\":\"é😀/\\u0001x\"},\"vBytes\":{\"a\":\"aGVsbG8=\"},\"vColor\":{\"a\":\"RED\"},\"vDouble\":{\"a\":1e+21},\"vFloat\":{\"a\":3.1415927},\"vInt64\":{\"a\":\"9223372036854775807\"},\"vMessage\":{\"a\":{\"fBool\":true,\"fBytes\":\"aGVsbG8=\",\"fDouble\":1e+21,\"fFixed32\":4294967295,\"fFixed64\":\"18446744073709551615\",\"fFloat\":3.1415927,\"fInt32\":2147483647,\"fInt64\":\"9223372036854775807\",\"fSfixed32\":2147483647,\"fSfixed64\":\"9223372036854775807\",\"fSint32\":2147483647,\"fSint64\":\"9223372036854775807\",\"fString\":\"é😀/\\u0001x\",\"fUint32\":4294967295,\"fUint64\":\"18446744073709551615\"}},\"vTimestamp\":{\"a\":\"2024-01-02T03:04:05.100Z\"},\"vValue\":{\"a\":1e+21}},\"optionals\":{\"oBool\":true,\"oBytes\":\"aGVsbG8=\",\"oColor\":\"RED\",\"oDouble\":1e+21,\"oFloat\":3.1415927,\"oInt32\":2147483647,\"oInt64\":\"9223372036854775807\",\"oString\":\"é😀/\\u0001x\",\"oUint32\":4294967295,\"oUint64\":\"18446744073709551615\"},\"repeats\":{\"rBool\":[true],\"rBytes\":[\"aGVsbG8=\"],\"rColor\":[\"RED\"],\"rDouble\":[1e+21],\"rDuration\":[\"1.500s\"],\"rFloat\":[3.1415927],\"rInt32\":[2147483647],\"rInt64\":[\"9223372036854775807\"],\"rMessage\":[{\"fBool\":true,\"fBytes\":\"aGVsbG8=\",\"fDouble\":1e+21,\"fFixed32\":4294967295,\"fFixed64\":\"18446744073709551615\",\"fFloat\":3.1415927,\"fInt32\":2147483647,\"fInt64\":\"9223372036854775807\",\"fSfixed32\":2147483647,\"fSfixed64\":\"9223372036854775807\",\"fSint32\":2147483647,\"fSint64\":\"9223372036854775807\",\"fString\":\"é😀/\\u0001x\",\"fUint32\":4294967295,\"fUint64\":\"18446744073709551615\"}],\"rString\":[\"é😀/\\u0001x\"],\"rUint64\":[\"18446744073709551615\"],\"rValue\":[1e+21]},\"retryCount\":2147483647,\"scalars\":{\"fBool\":true,\"fBytes\":\"aGVsbG8=\",\"fDouble\":1e+21,\"fFixed32\":4294967295,\"fFixed64\":\"18446744073709551615\",\"fFloat\":3.1415927,\"fInt32\":2147483647,\"fInt64\":\"9223372036854775807\",\"fSfixed32\":2147483647,\"fSfixed64\":\"9223372036854775807\",\"fSint32\":2147483647,\"fSint64\":\"9223372036854775807\",\"fString\":\"é😀/\\u0001x\",\"fUint32\":4294967295,\"fUint64\":\"18446744073709551615\"},\"timeoutSec\":\"9223372036854775807\",\"tree\":{\"children\":[{\"children\":[{\"label\":\"é😀/\\u0001x\"}],\"first\":{\"label\":\"é😀/\\u0001x\"},\"label\":\"é😀/\\u0001x\",\"named\":{\"a\":{\"label\":\"é😀/\\u0001x\"}}}],\"first\":{\"children\":[{\"label\":\"é😀/\\u0001x\"}],\"first\":{\"label\":\"é😀/\\u0001x\"},\"label\":\"é😀/\\u0001x\",\"named\":{\"a\":{\"label\":\"é😀/\\u0001x\"}}},\"label\":\"é😀/\\u0001x\",\"named\":{\"a\":{\"children\":[{\"label\":\"é😀/\\u0001x\"}],\"first\":{\"label\":\"é😀/\\u0001x\"},\"label\":\"é😀/\\u0001x\",\"named\":{\"a\":{\"label\":\"é😀/\\u0001x\"}}}}},\"wellKnown\":{\"wAny\":{\"@type\":\"type.googleapis.com/google.protobuf.Duration\",\"value\":\"1.500s\"},\"wBool\":false,\"wBytes\":\"aGVsbG8=\",\"wDouble\":1e+21,\"wDuration\":\"1.500s\",\"wEmpty\":{},\"wFieldMask\":\"fooBar,baz.quxQuux,a\",\"wFloat\":3.1415927,\"wInt32\":2147483647,\"wInt64\":\"9223372036854775807\",\"wList\":[1,\"two\",null,true,{\"x\":[2.5]}],\"wOptionalNull\":null,\"wString\":\"é😀/\\u0001x\",\"wStruct\":{\"\":\"empty key\",\"alpha\":[true,false,null,\"x\",1.5,{\"nested\":{}}],\"big\":9007199254740992,\"ctl\\n\":\"tab\\t\",\"small\":1e-7,\"zeta\":1,\"é\":2,\"😀\":-0,\"ｚ\":1e+21},\"wTimestamp\":\"2024-01-02T03:04:05.100Z\",\"wUint32\":4294967295,\"wUint64\":\"18446744073709551615\",\"wValue\":1e+21}}",
+    "{\"choiceText\":\"é😀/\\u0001x\",\"color\":\"RED\",\"commonConfig\":{\"env\":[{\"key\":\"é😀/\\u0001x\",\"value\":\"é😀/\\u0001x\"}],\"labels\":{\"a\":\"é😀/\\u0001x\"}},\"config\":{\"inner\":{\"leaf\":{\"depth\":2147483647}}},\"customKey\":\"é😀/\\u0001x\",\"keywords\":{\"None\":\"é😀/\\u0001x\",\"async\":\"é😀/\\u0001x\",\"class\":\"é😀/\\u0001x\",\"constructor\":\"é😀/\\u0001x\",\"default\":\"é😀/\\u0001x\",\"from\":\"é😀/\\u0001x\",\"func\":\"é😀/\\u0001x\",\"interface\":\"é😀/\\u0001x\",\"self\":\"é😀/\\u0001x\",\"type\":\"é😀/\\u0001x\"},\"legacy\":\"é😀/\\u0001x\",\"maps\":{\"kBool\":{\"true\":\"é😀/\\u0001x\"},\"kFixed32\":{\"1\":\"é😀/\\u0001x\"},\"kFixed64\":{\"1\":\"é😀/\\u0001x\"},\"kInt32\":{\"1\":\"é😀/\\u0001x\"},\"kInt64\":{\"1\":\"é😀/\\u0001x\"},\"kSfixed32\":{\"1\":\"é😀/\\u0001x\"},\"kSfixed64\":{\"1\":\"é😀/\\u0001x\"},\"kSint32\":{\"1\":\"é😀/\\u0001x\"},\"kSint64\":{\"1\":\"é😀/\\u0001x\"},\"kString\":{\"a\":\"é😀/\\u0001x\"},\"kUint32\":{\"1\":\"é😀/\\u0001x\"},\"kUint64\":{\"1\":\"é😀/\\u0001x\"},\"vBytes\":{\"a\":\"aGVsbG8=\"},\"vColor\":{\"a\":\"RED\"},\"vDouble\":{\"a\":1e+21},\"vFloat\":{\"a\":3.1415927},\"vInt64\":{\"a\":\"9223372036854775807\"},\"vMessage\":{\"a\":{\"fBool\":true,\"fBytes\":\"aGVsbG8=\",\"fDouble\":1e+21,\"fFixed32\":4294967295,\"fFixed64\":\"18446744073709551615\",\"fFloat\":3.1415927,\"fInt32\":2147483647,\"fInt64\":\"9223372036854775807\",\"fSfixed32\":2147483647,\"fSfixed64\":\"9223372036854775807\",\"fSint32\":2147483647,\"fSint64\":\"9223372036854775807\",\"fString\":\"é😀/\\u0001x\",\"fUint32\":4294967295,\"fUint64\":\"18446744073709551615\"}},\"vTimestamp\":{\"a\":\"2024-01-02T03:04:05.100Z\"},\"vValue\":{\"a\":1e+21}},\"optionals\":{\"oBool\":true,\"oBytes\":\"aGVsbG8=\",\"oColor\":\"RED\",\"oDouble\":1e+21,\"oFloat\":3.1415927,\"oInt32\":2147483647,\"oInt64\":\"9223372036854775807\",\"oString\":\"é😀/\\u0001x\",\"oUint32\":4294967295,\"oUint64\":\"18446744073709551615\"},\"repeats\":{\"rBool\":[true],\"rBytes\":[\"aGVsbG8=\"],\"rColor\":[\"RED\"],\"rDouble\":[1e+21],\"rDuration\":[\"1s\"],\"rFloat\":[3.1415927],\"rInt32\":[2147483647],\"rInt64\":[\"9223372036854775807\"],\"rMessage\":[{\"fBool\":true,\"fBytes\":\"aGVsbG8=\",\"fDouble\":1e+21,\"fFixed32\":4294967295,\"fFixed64\":\"18446744073709551615\",\"fFloat\":3.1415927,\"fInt32\":2147483647,\"fInt64\":\"9223372036854775807\",\"fSfixed32\":2147483647,\"fSfixed64\":\"9223372036854775807\",\"fSint32\":2147483647,\"fSint64\":\"9223372036854775807\",\"fString\":\"é😀/\\u0001x\",\"fUint32\":4294967295,\"fUint64\":\"18446744073709551615\"}],\"rString\":[\"é😀/\\u0001x\"],\"rUint64\":[\"18446744073709551615\"],\"rValue\":[1e+21]},\"retryCount\":2147483647,\"scalars\":{\"fBool\":true,\"fBytes\":\"aGVsbG8=\",\"fDouble\":1e+21,\"fFixed32\":4294967295,\"fFixed64\":\"18446744073709551615\",\"fFloat\":3.1415927,\"fInt32\":2147483647,\"fInt64\":\"9223372036854775807\",\"fSfixed32\":2147483647,\"fSfixed64\":\"9223372036854775807\",\"fSint32\":2147483647,\"fSint64\":\"9223372036854775807\",\"fString\":\"é😀/\\u0001x\",\"fUint32\":4294967295,\"fUint64\":\"18446744073709551615\"},\"timeoutSec\":\"9223372036854775807\",\"tree\":{\"children\":[{\"children\":[{\"label\":\"é😀/\\u0001x\"}],\"first\":{\"label\":\"é😀/\\u0001x\"},\"label\":\"é😀/\\u0001x\",\"named\":{\"a\":{\"label\":\"é😀/\\u0001x\"}}}],\"first\":{\"children\":[{\"label\":\"é😀/\\u0001x\"}],\"first\":{\"label\":\"é😀/\\u0001x\"},\"label\":\"é😀/\\u0001x\",\"named\":{\"a\":{\"label\":\"é😀/\\u0001x\"}}},\"label\":\"é😀/\\u0001x\",\"named\":{\"a\":{\"children\":[{\"label\":\"é😀/\\u0001x\"}],\"first\":{\"label\":\"é😀/\\u0001x\"},\"label\":\"é😀/\\u0001x\",\"named\":{\"a\":{\"label\":\"é😀/\\u0001x\"}}}}},\"wellKnown\":{\"wAny\":{\"@type\":\"type.googleapis.com/google.protobuf.Duration\",\"value\":\"1.500s\"},\"wBool\":false,\"wBytes\":\"aGVsbG8=\",\"wDouble\":1e+21,\"wDuration\":\"1s\",\"wEmpty\":{},\"wFieldMask\":\"fooBar,baz.quxQuux,a\",\"wFloat\":3.1415927,\"wInt32\":2147483647,\"wInt64\":\"9223372036854775807\",\"wList\":[1,\"two\",null,true,{\"x\":[2.5]}],\"wOptionalNull\":null,\"wString\":\"é😀/\\u0001x\",\"wStruct\":{\"\":\"empty key\",\"alpha\":[true,false,null,\"x\",1.5,{\"nested\":{}}],\"big\":9007199254740992,\"ctl\\n\":\"tab\\t\",\"small\":1e-7,\"zeta\":1,\"é\":2,\"😀\":-0,\"ｚ\":1e+21},\"wTimestamp\":\"2024-01-02T03:04:05.100Z\",\"wUint32\":4294967295,\"wUint64\":\"18446744073709551615\",\"wValue\":1e+21}}",
   ],
   [
     "KitchenSink.unknown_key.among_fields",
@@ -1112,6 +1112,13 @@ const vtConstructed: [string, VtMessage, string][] = [
       },
     }),
     "{\"choiceDuration\":\"315576000000s\"}",
+  ],
+  [
+    "KitchenSink.choice_duration.leading_zeros",
+    new KitchenSink({
+      choice: { case: "choiceDuration", value: new json.Duration({ seconds: 1n, nanos: 0 }) },
+    }),
+    "{\"choiceDuration\":\"1s\"}",
   ],
   [
     "KitchenSink.choice_duration.min",
@@ -2080,9 +2087,10 @@ const vtConstructed: [string, VtMessage, string][] = [
         ["one", 1n],
         ["two_pow_53_plus_1", 9007199254740993n],
         ["zero", 0n],
+        ["zero_huge_exponent", 0n],
       ]),
     }),
-    "{\"vInt64\":{\"exponent\":\"1000\",\"exponent_e18\":\"1000000000000000000\",\"exponent_fraction\":\"15\",\"exponent_quoted\":\"1000\",\"integral_float\":\"3\",\"integral_float_quoted\":\"3\",\"max\":\"9223372036854775807\",\"max_as_number\":\"9223372036854775807\",\"min\":\"-9223372036854775808\",\"min_as_number\":\"-9223372036854775808\",\"minus_two_pow_53_plus_1\":\"-9007199254740993\",\"minus_zero\":\"0\",\"negative\":\"-7\",\"one\":\"1\",\"two_pow_53_plus_1\":\"9007199254740993\",\"zero\":\"0\"}}",
+    "{\"vInt64\":{\"exponent\":\"1000\",\"exponent_e18\":\"1000000000000000000\",\"exponent_fraction\":\"15\",\"exponent_quoted\":\"1000\",\"integral_float\":\"3\",\"integral_float_quoted\":\"3\",\"max\":\"9223372036854775807\",\"max_as_number\":\"9223372036854775807\",\"min\":\"-9223372036854775808\",\"min_as_number\":\"-9223372036854775808\",\"minus_two_pow_53_plus_1\":\"-9007199254740993\",\"minus_zero\":\"0\",\"negative\":\"-7\",\"one\":\"1\",\"two_pow_53_plus_1\":\"9007199254740993\",\"zero\":\"0\",\"zero_huge_exponent\":\"0\"}}",
   ],
   [
     "Maps.v_int64.proto_name",
@@ -2116,6 +2124,7 @@ const vtConstructed: [string, VtMessage, string][] = [
         ["exponent_upper", 1000.0],
         ["infinity", Infinity],
         ["integral_float", 2.0],
+        ["long_text", 1.0],
         ["max", 1.7976931348623157e308],
         ["micro", 1e-6],
         ["min_subnormal", 5e-324],
@@ -2131,10 +2140,11 @@ const vtConstructed: [string, VtMessage, string][] = [
         ["tie_to_even_negative", -1125899906842624.3],
         ["tie_to_even_up", 1125899906842624.8],
         ["two_pow_53_plus_1", 9007199254740992.0],
+        ["underflow_exponent_digits", 0.0],
         ["zero", 0.0],
       ]),
     }),
-    "{\"vDouble\":{\"below_e21\":123456789012345680000,\"e21\":1e+21,\"e21_plain_exponent\":1e+21,\"e_minus_7\":1e-7,\"exponent_upper\":1000,\"infinity\":\"Infinity\",\"integral_float\":2,\"max\":1.7976931348623157e+308,\"micro\":0.000001,\"min_subnormal\":5e-324,\"minus_infinity\":\"-Infinity\",\"minus_zero\":-0,\"nan\":\"NaN\",\"negative\":-2.5,\"one_tenth\":0.1,\"quoted\":1.5,\"quoted_exponent\":-1e-7,\"sum_text\":0.30000000000000004,\"tie_to_even_down\":1125899906842624.2,\"tie_to_even_negative\":-1125899906842624.2,\"tie_to_even_up\":1125899906842624.8,\"two_pow_53_plus_1\":9007199254740992,\"zero\":0}}",
+    "{\"vDouble\":{\"below_e21\":123456789012345680000,\"e21\":1e+21,\"e21_plain_exponent\":1e+21,\"e_minus_7\":1e-7,\"exponent_upper\":1000,\"infinity\":\"Infinity\",\"integral_float\":2,\"long_text\":1,\"max\":1.7976931348623157e+308,\"micro\":0.000001,\"min_subnormal\":5e-324,\"minus_infinity\":\"-Infinity\",\"minus_zero\":-0,\"nan\":\"NaN\",\"negative\":-2.5,\"one_tenth\":0.1,\"quoted\":1.5,\"quoted_exponent\":-1e-7,\"sum_text\":0.30000000000000004,\"tie_to_even_down\":1125899906842624.2,\"tie_to_even_negative\":-1125899906842624.2,\"tie_to_even_up\":1125899906842624.8,\"two_pow_53_plus_1\":9007199254740992,\"underflow_exponent_digits\":0,\"zero\":0}}",
   ],
   [
     "Maps.v_double.proto_name",
@@ -2654,6 +2664,7 @@ const vtConstructed: [string, VtMessage, string][] = [
   ],
   ["Optionals.o_double.quoted", new Optionals({ oDouble: 1.5 }), "{\"oDouble\":1.5}"],
   ["Optionals.o_double.quoted_exponent", new Optionals({ oDouble: -1e-7 }), "{\"oDouble\":-1e-7}"],
+  ["Optionals.o_double.long_text", new Optionals({ oDouble: 1.0 }), "{\"oDouble\":1}"],
   [
     "Optionals.o_double.tie_to_even_down",
     new Optionals({ oDouble: 1125899906842624.3 }),
@@ -2881,10 +2892,10 @@ const vtConstructed: [string, VtMessage, string][] = [
           fBytes: new Uint8Array([104, 101, 108, 108, 111]),
         }),
       ],
-      rDuration: [new json.Duration({ seconds: 1n, nanos: 500000000 })],
+      rDuration: [new json.Duration({ seconds: 1n, nanos: 0 })],
       rValue: [1e21],
     }),
-    "{\"rBool\":[true],\"rBytes\":[\"aGVsbG8=\"],\"rColor\":[\"RED\"],\"rDouble\":[1e+21],\"rDuration\":[\"1.500s\"],\"rFloat\":[3.1415927],\"rInt32\":[2147483647],\"rInt64\":[\"9223372036854775807\"],\"rMessage\":[{\"fBool\":true,\"fBytes\":\"aGVsbG8=\",\"fDouble\":1e+21,\"fFixed32\":4294967295,\"fFixed64\":\"18446744073709551615\",\"fFloat\":3.1415927,\"fInt32\":2147483647,\"fInt64\":\"9223372036854775807\",\"fSfixed32\":2147483647,\"fSfixed64\":\"9223372036854775807\",\"fSint32\":2147483647,\"fSint64\":\"9223372036854775807\",\"fString\":\"é😀/\\u0001x\",\"fUint32\":4294967295,\"fUint64\":\"18446744073709551615\"}],\"rString\":[\"é😀/\\u0001x\"],\"rUint64\":[\"18446744073709551615\"],\"rValue\":[1e+21]}",
+    "{\"rBool\":[true],\"rBytes\":[\"aGVsbG8=\"],\"rColor\":[\"RED\"],\"rDouble\":[1e+21],\"rDuration\":[\"1s\"],\"rFloat\":[3.1415927],\"rInt32\":[2147483647],\"rInt64\":[\"9223372036854775807\"],\"rMessage\":[{\"fBool\":true,\"fBytes\":\"aGVsbG8=\",\"fDouble\":1e+21,\"fFixed32\":4294967295,\"fFixed64\":\"18446744073709551615\",\"fFloat\":3.1415927,\"fInt32\":2147483647,\"fInt64\":\"9223372036854775807\",\"fSfixed32\":2147483647,\"fSfixed64\":\"9223372036854775807\",\"fSint32\":2147483647,\"fSint64\":\"9223372036854775807\",\"fString\":\"é😀/\\u0001x\",\"fUint32\":4294967295,\"fUint64\":\"18446744073709551615\"}],\"rString\":[\"é😀/\\u0001x\"],\"rUint64\":[\"18446744073709551615\"],\"rValue\":[1e+21]}",
   ],
   [
     "Repeats.r_double.values",
@@ -2907,6 +2918,8 @@ const vtConstructed: [string, VtMessage, string][] = [
         9007199254740992.0,
         1.5,
         -1e-7,
+        1.0,
+        0.0,
         1125899906842624.3,
         1125899906842624.8,
         -1125899906842624.3,
@@ -2915,7 +2928,7 @@ const vtConstructed: [string, VtMessage, string][] = [
         -Infinity,
       ],
     }),
-    "{\"rDouble\":[0,0.1,-0,-2.5,0.30000000000000004,1e+21,1e+21,123456789012345680000,1e-7,0.000001,1.7976931348623157e+308,5e-324,2,1000,9007199254740992,1.5,-1e-7,1125899906842624.2,1125899906842624.8,-1125899906842624.2,\"NaN\",\"Infinity\",\"-Infinity\"]}",
+    "{\"rDouble\":[0,0.1,-0,-2.5,0.30000000000000004,1e+21,1e+21,123456789012345680000,1e-7,0.000001,1.7976931348623157e+308,5e-324,2,1000,9007199254740992,1.5,-1e-7,1,0,1125899906842624.2,1125899906842624.8,-1125899906842624.2,\"NaN\",\"Infinity\",\"-Infinity\"]}",
   ],
   ["Repeats.r_double.proto_name", new Repeats({ rDouble: [0.1] }), "{\"rDouble\":[0.1]}"],
   [
@@ -2951,9 +2964,24 @@ const vtConstructed: [string, VtMessage, string][] = [
   [
     "Repeats.r_int32.values",
     new Repeats({
-      rInt32: [0, 1, -7, -2147483648, 2147483647, 2147483647, -2147483648, 1000, 1000, 15, 3, 3, 0],
+      rInt32: [
+        0,
+        1,
+        -7,
+        -2147483648,
+        2147483647,
+        2147483647,
+        -2147483648,
+        1000,
+        1000,
+        15,
+        3,
+        3,
+        0,
+        0,
+      ],
     }),
-    "{\"rInt32\":[0,1,-7,-2147483648,2147483647,2147483647,-2147483648,1000,1000,15,3,3,0]}",
+    "{\"rInt32\":[0,1,-7,-2147483648,2147483647,2147483647,-2147483648,1000,1000,15,3,3,0,0]}",
   ],
   ["Repeats.r_int32.proto_name", new Repeats({ rInt32: [1] }), "{\"rInt32\":[1]}"],
   [
@@ -2976,9 +3004,10 @@ const vtConstructed: [string, VtMessage, string][] = [
         3n,
         3n,
         0n,
+        0n,
       ],
     }),
-    "{\"rInt64\":[\"0\",\"1\",\"-7\",\"-9223372036854775808\",\"9223372036854775807\",\"9223372036854775807\",\"-9223372036854775808\",\"9007199254740993\",\"-9007199254740993\",\"1000000000000000000\",\"1000\",\"1000\",\"15\",\"3\",\"3\",\"0\"]}",
+    "{\"rInt64\":[\"0\",\"1\",\"-7\",\"-9223372036854775808\",\"9223372036854775807\",\"9223372036854775807\",\"-9223372036854775808\",\"9007199254740993\",\"-9007199254740993\",\"1000000000000000000\",\"1000\",\"1000\",\"15\",\"3\",\"3\",\"0\",\"0\"]}",
   ],
   ["Repeats.r_int64.proto_name", new Repeats({ rInt64: [1n] }), "{\"rInt64\":[\"1\"]}"],
   [
@@ -2997,9 +3026,10 @@ const vtConstructed: [string, VtMessage, string][] = [
         3n,
         3n,
         0n,
+        0n,
       ],
     }),
-    "{\"rUint64\":[\"0\",\"1\",\"18446744073709551615\",\"18446744073709551615\",\"9007199254740993\",\"1000000000000000000\",\"1000\",\"1000\",\"15\",\"3\",\"3\",\"0\"]}",
+    "{\"rUint64\":[\"0\",\"1\",\"18446744073709551615\",\"18446744073709551615\",\"9007199254740993\",\"1000000000000000000\",\"1000\",\"1000\",\"15\",\"3\",\"3\",\"0\",\"0\"]}",
   ],
   ["Repeats.r_uint64.proto_name", new Repeats({ rUint64: [1n] }), "{\"rUint64\":[\"1\"]}"],
   ["Repeats.r_bool.values", new Repeats({ rBool: [false, true] }), "{\"rBool\":[false,true]}"],
@@ -3128,6 +3158,8 @@ const vtConstructed: [string, VtMessage, string][] = [
         new json.Duration({ seconds: 1n, nanos: 1 }),
         new json.Duration({ seconds: 86400n, nanos: 0 }),
         new json.Duration({ seconds: 315576000000n, nanos: 0 }),
+        new json.Duration({ seconds: 1n, nanos: 0 }),
+        new json.Duration({ seconds: 315576000000n, nanos: 0 }),
         new json.Duration({ seconds: -315576000000n, nanos: 0 }),
         new json.Duration({ seconds: 1n, nanos: 500000000 }),
         new json.Duration({ seconds: 0n, nanos: -500000000 }),
@@ -3137,7 +3169,7 @@ const vtConstructed: [string, VtMessage, string][] = [
         new json.Duration({ seconds: 0n, nanos: 0 }),
       ],
     }),
-    "{\"rDuration\":[\"1.500s\",\"0s\",\"3s\",\"-3s\",\"-0.000001s\",\"1.000000001s\",\"86400s\",\"315576000000s\",\"-315576000000s\",\"1.500s\",\"-0.500s\",\"2s\",\"1.000001s\",\"1.123456700s\",\"0s\"]}",
+    "{\"rDuration\":[\"1.500s\",\"0s\",\"3s\",\"-3s\",\"-0.000001s\",\"1.000000001s\",\"86400s\",\"315576000000s\",\"1s\",\"315576000000s\",\"-315576000000s\",\"1.500s\",\"-0.500s\",\"2s\",\"1.000001s\",\"1.123456700s\",\"0s\"]}",
   ],
   [
     "Repeats.r_duration.proto_name",
@@ -3797,7 +3829,7 @@ const vtConstructed: [string, VtMessage, string][] = [
       },
       wValue: 1e21,
       wList: [1.0, "two", null, true, { "x": [2.5] }],
-      wDuration: new json.Duration({ seconds: 1n, nanos: 500000000 }),
+      wDuration: new json.Duration({ seconds: 1n, nanos: 0 }),
       wTimestamp: new json.Timestamp({ seconds: 1704164645n, nanos: 100000000 }),
       wFieldMask: new json.FieldMask({ paths: ["foo_bar", "baz.qux_quux", "a"] }),
       wAny: new json.Any({
@@ -3816,7 +3848,7 @@ const vtConstructed: [string, VtMessage, string][] = [
       wBytes: new Uint8Array([104, 101, 108, 108, 111]),
       wOptionalNull: null,
     }),
-    "{\"wAny\":{\"@type\":\"type.googleapis.com/google.protobuf.Duration\",\"value\":\"1.500s\"},\"wBool\":false,\"wBytes\":\"aGVsbG8=\",\"wDouble\":1e+21,\"wDuration\":\"1.500s\",\"wEmpty\":{},\"wFieldMask\":\"fooBar,baz.quxQuux,a\",\"wFloat\":3.1415927,\"wInt32\":2147483647,\"wInt64\":\"9223372036854775807\",\"wList\":[1,\"two\",null,true,{\"x\":[2.5]}],\"wOptionalNull\":null,\"wString\":\"é😀/\\u0001x\",\"wStruct\":{\"\":\"empty key\",\"alpha\":[true,false,null,\"x\",1.5,{\"nested\":{}}],\"big\":9007199254740992,\"ctl\\n\":\"tab\\t\",\"small\":1e-7,\"zeta\":1,\"é\":2,\"😀\":-0,\"ｚ\":1e+21},\"wTimestamp\":\"2024-01-02T03:04:05.100Z\",\"wUint32\":4294967295,\"wUint64\":\"18446744073709551615\",\"wValue\":1e+21}",
+    "{\"wAny\":{\"@type\":\"type.googleapis.com/google.protobuf.Duration\",\"value\":\"1.500s\"},\"wBool\":false,\"wBytes\":\"aGVsbG8=\",\"wDouble\":1e+21,\"wDuration\":\"1s\",\"wEmpty\":{},\"wFieldMask\":\"fooBar,baz.quxQuux,a\",\"wFloat\":3.1415927,\"wInt32\":2147483647,\"wInt64\":\"9223372036854775807\",\"wList\":[1,\"two\",null,true,{\"x\":[2.5]}],\"wOptionalNull\":null,\"wString\":\"é😀/\\u0001x\",\"wStruct\":{\"\":\"empty key\",\"alpha\":[true,false,null,\"x\",1.5,{\"nested\":{}}],\"big\":9007199254740992,\"ctl\\n\":\"tab\\t\",\"small\":1e-7,\"zeta\":1,\"é\":2,\"😀\":-0,\"ｚ\":1e+21},\"wTimestamp\":\"2024-01-02T03:04:05.100Z\",\"wUint32\":4294967295,\"wUint64\":\"18446744073709551615\",\"wValue\":1e+21}",
   ],
   [
     "WellKnown.w_struct.object",
@@ -3868,6 +3900,11 @@ const vtConstructed: [string, VtMessage, string][] = [
     "WellKnown.w_duration.max",
     new WellKnown({ wDuration: new json.Duration({ seconds: 315576000000n, nanos: 0 }) }),
     "{\"wDuration\":\"315576000000s\"}",
+  ],
+  [
+    "WellKnown.w_duration.leading_zeros",
+    new WellKnown({ wDuration: new json.Duration({ seconds: 1n, nanos: 0 }) }),
+    "{\"wDuration\":\"1s\"}",
   ],
   [
     "WellKnown.w_duration.min",
@@ -4022,6 +4059,7 @@ const vtConstructed: [string, VtMessage, string][] = [
   ],
   ["WellKnown.w_double.quoted", new WellKnown({ wDouble: 1.5 }), "{\"wDouble\":1.5}"],
   ["WellKnown.w_double.quoted_exponent", new WellKnown({ wDouble: -1e-7 }), "{\"wDouble\":-1e-7}"],
+  ["WellKnown.w_double.long_text", new WellKnown({ wDouble: 1.0 }), "{\"wDouble\":1}"],
   [
     "WellKnown.w_double.tie_to_even_down",
     new WellKnown({ wDouble: 1125899906842624.3 }),
@@ -4293,11 +4331,11 @@ const vtConstructed: [string, VtMessage, string][] = [
             fBytes: new Uint8Array([104, 101, 108, 108, 111]),
           }),
         ],
-        rDuration: [new json.Duration({ seconds: 1n, nanos: 500000000 })],
+        rDuration: [new json.Duration({ seconds: 1n, nanos: 0 })],
         rValue: [1e21],
       }),
     }),
-    "{\"repeats\":{\"rBool\":[true],\"rBytes\":[\"aGVsbG8=\"],\"rColor\":[\"RED\"],\"rDouble\":[1e+21],\"rDuration\":[\"1.500s\"],\"rFloat\":[3.1415927],\"rInt32\":[2147483647],\"rInt64\":[\"9223372036854775807\"],\"rMessage\":[{\"fBool\":true,\"fBytes\":\"aGVsbG8=\",\"fDouble\":1e+21,\"fFixed32\":4294967295,\"fFixed64\":\"18446744073709551615\",\"fFloat\":3.1415927,\"fInt32\":2147483647,\"fInt64\":\"9223372036854775807\",\"fSfixed32\":2147483647,\"fSfixed64\":\"9223372036854775807\",\"fSint32\":2147483647,\"fSint64\":\"9223372036854775807\",\"fString\":\"é😀/\\u0001x\",\"fUint32\":4294967295,\"fUint64\":\"18446744073709551615\"}],\"rString\":[\"é😀/\\u0001x\"],\"rUint64\":[\"18446744073709551615\"],\"rValue\":[1e+21]}}",
+    "{\"repeats\":{\"rBool\":[true],\"rBytes\":[\"aGVsbG8=\"],\"rColor\":[\"RED\"],\"rDouble\":[1e+21],\"rDuration\":[\"1s\"],\"rFloat\":[3.1415927],\"rInt32\":[2147483647],\"rInt64\":[\"9223372036854775807\"],\"rMessage\":[{\"fBool\":true,\"fBytes\":\"aGVsbG8=\",\"fDouble\":1e+21,\"fFixed32\":4294967295,\"fFixed64\":\"18446744073709551615\",\"fFloat\":3.1415927,\"fInt32\":2147483647,\"fInt64\":\"9223372036854775807\",\"fSfixed32\":2147483647,\"fSfixed64\":\"9223372036854775807\",\"fSint32\":2147483647,\"fSint64\":\"9223372036854775807\",\"fString\":\"é😀/\\u0001x\",\"fUint32\":4294967295,\"fUint64\":\"18446744073709551615\"}],\"rString\":[\"é😀/\\u0001x\"],\"rUint64\":[\"18446744073709551615\"],\"rValue\":[1e+21]}}",
   ],
   [
     "KitchenSink.nested.Maps.full.proto_names.strict",
@@ -4367,7 +4405,7 @@ const vtConstructed: [string, VtMessage, string][] = [
         },
         wValue: 1e21,
         wList: [1.0, "two", null, true, { "x": [2.5] }],
-        wDuration: new json.Duration({ seconds: 1n, nanos: 500000000 }),
+        wDuration: new json.Duration({ seconds: 1n, nanos: 0 }),
         wTimestamp: new json.Timestamp({ seconds: 1704164645n, nanos: 100000000 }),
         wFieldMask: new json.FieldMask({ paths: ["foo_bar", "baz.qux_quux", "a"] }),
         wAny: new json.Any({
@@ -4387,7 +4425,7 @@ const vtConstructed: [string, VtMessage, string][] = [
         wOptionalNull: null,
       }),
     }),
-    "{\"wellKnown\":{\"wAny\":{\"@type\":\"type.googleapis.com/google.protobuf.Duration\",\"value\":\"1.500s\"},\"wBool\":false,\"wBytes\":\"aGVsbG8=\",\"wDouble\":1e+21,\"wDuration\":\"1.500s\",\"wEmpty\":{},\"wFieldMask\":\"fooBar,baz.quxQuux,a\",\"wFloat\":3.1415927,\"wInt32\":2147483647,\"wInt64\":\"9223372036854775807\",\"wList\":[1,\"two\",null,true,{\"x\":[2.5]}],\"wOptionalNull\":null,\"wString\":\"é😀/\\u0001x\",\"wStruct\":{\"\":\"empty key\",\"alpha\":[true,false,null,\"x\",1.5,{\"nested\":{}}],\"big\":9007199254740992,\"ctl\\n\":\"tab\\t\",\"small\":1e-7,\"zeta\":1,\"é\":2,\"😀\":-0,\"ｚ\":1e+21},\"wTimestamp\":\"2024-01-02T03:04:05.100Z\",\"wUint32\":4294967295,\"wUint64\":\"18446744073709551615\",\"wValue\":1e+21}}",
+    "{\"wellKnown\":{\"wAny\":{\"@type\":\"type.googleapis.com/google.protobuf.Duration\",\"value\":\"1.500s\"},\"wBool\":false,\"wBytes\":\"aGVsbG8=\",\"wDouble\":1e+21,\"wDuration\":\"1s\",\"wEmpty\":{},\"wFieldMask\":\"fooBar,baz.quxQuux,a\",\"wFloat\":3.1415927,\"wInt32\":2147483647,\"wInt64\":\"9223372036854775807\",\"wList\":[1,\"two\",null,true,{\"x\":[2.5]}],\"wOptionalNull\":null,\"wString\":\"é😀/\\u0001x\",\"wStruct\":{\"\":\"empty key\",\"alpha\":[true,false,null,\"x\",1.5,{\"nested\":{}}],\"big\":9007199254740992,\"ctl\\n\":\"tab\\t\",\"small\":1e-7,\"zeta\":1,\"é\":2,\"😀\":-0,\"ｚ\":1e+21},\"wTimestamp\":\"2024-01-02T03:04:05.100Z\",\"wUint32\":4294967295,\"wUint64\":\"18446744073709551615\",\"wValue\":1e+21}}",
   ],
   [
     "KitchenSink.nested.TreeNode.full.proto_names.strict",

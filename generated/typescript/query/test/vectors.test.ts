@@ -150,7 +150,7 @@ test("vectors", async (t) => {
   }
 });
 
-/** The 104 distinct positive cases, each built with the constructors. */
+/** The 106 distinct positive cases, each built with the constructors. */
 const vtConstructed: [string, VtMessage, string][] = [
   ["QueryJob.root.null", new QueryJob(), "{}"],
   [
@@ -179,7 +179,7 @@ const vtConstructed: [string, VtMessage, string][] = [
     new QueryJob({
       statement: "é😀/\u0001x",
       dataset: "é😀/\u0001x",
-      timeout: new json.Duration({ seconds: 1n, nanos: 500000000 }),
+      timeout: new json.Duration({ seconds: 1n, nanos: 0 }),
       retryCount: 2147483647,
       pollIntervalSec: 4294967295,
       priority: QueryJobPriority.INTERACTIVE,
@@ -193,7 +193,7 @@ const vtConstructed: [string, VtMessage, string][] = [
       labels: new Map<string, string>([["a", "é😀/\u0001x"]]),
       useCache: true,
     }),
-    "{\"dataset\":\"é😀/\\u0001x\",\"labels\":{\"a\":\"é😀/\\u0001x\"},\"maxRows\":\"9223372036854775807\",\"parameters\":[{\"name\":\"é😀/\\u0001x\",\"stringValue\":\"é😀/\\u0001x\"}],\"pollIntervalSec\":4294967295,\"priority\":\"INTERACTIVE\",\"retryCount\":2147483647,\"statement\":\"é😀/\\u0001x\",\"timeout\":\"1.500s\",\"useCache\":true}",
+    "{\"dataset\":\"é😀/\\u0001x\",\"labels\":{\"a\":\"é😀/\\u0001x\"},\"maxRows\":\"9223372036854775807\",\"parameters\":[{\"name\":\"é😀/\\u0001x\",\"stringValue\":\"é😀/\\u0001x\"}],\"pollIntervalSec\":4294967295,\"priority\":\"INTERACTIVE\",\"retryCount\":2147483647,\"statement\":\"é😀/\\u0001x\",\"timeout\":\"1s\",\"useCache\":true}",
   ],
   [
     "QueryJob.statement.ascii",
@@ -284,6 +284,11 @@ const vtConstructed: [string, VtMessage, string][] = [
     "QueryJob.timeout.max",
     new QueryJob({ timeout: new json.Duration({ seconds: 315576000000n, nanos: 0 }) }),
     "{\"timeout\":\"315576000000s\"}",
+  ],
+  [
+    "QueryJob.timeout.leading_zeros",
+    new QueryJob({ timeout: new json.Duration({ seconds: 1n, nanos: 0 }) }),
+    "{\"timeout\":\"1s\"}",
   ],
   [
     "QueryJob.timeout.min",
@@ -630,6 +635,11 @@ const vtConstructed: [string, VtMessage, string][] = [
     "QueryParameter.float_value.quoted_exponent",
     new QueryParameter({ value: { case: "floatValue", value: -1e-7 } }),
     "{\"floatValue\":-1e-7}",
+  ],
+  [
+    "QueryParameter.float_value.long_text",
+    new QueryParameter({ value: { case: "floatValue", value: 1.0 } }),
+    "{\"floatValue\":1}",
   ],
   [
     "QueryParameter.float_value.tie_to_even_down",

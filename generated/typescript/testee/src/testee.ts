@@ -18,7 +18,7 @@
  * `flyteplug testee --target typescript`). It uses no Node.js type definitions.
  */
 
-import { jsonMembers, parseJson } from "../../spark/src/json.js";
+import { jsonMembers, parseJson, roundTripWellKnown } from "../../spark/src/json.js";
 import * as sparkModels from "../../spark/src/models.js";
 import * as queryModels from "../../query/src/models.js";
 import * as countdownModels from "../../countdown/src/models.js";
@@ -34,6 +34,11 @@ interface MessageClass {
 
 function handler(type: MessageClass): Handler {
   return (input, strict) => type.fromCustom(input, { strict }).toCustomString();
+}
+
+/** The handler of a well-known message, served by the runtime. */
+function wellKnown(name: string): Handler {
+  return (input, strict) => roundTripWellKnown(name, input, { strict });
 }
 
 const handlers = new Map<string, Handler>([
@@ -56,6 +61,23 @@ const handlers = new Map<string, Handler>([
   ["acme.query.v1.QueryParameter", handler(queryModels.QueryParameter)],
   ["acme.spark.v1.SparkJob", handler(sparkModels.SparkJob)],
   ["acme.spark.v1.SparkJob.PodSpec", handler(sparkModels.SparkJobPodSpec)],
+  ["google.protobuf.Any", wellKnown("google.protobuf.Any")],
+  ["google.protobuf.BoolValue", wellKnown("google.protobuf.BoolValue")],
+  ["google.protobuf.BytesValue", wellKnown("google.protobuf.BytesValue")],
+  ["google.protobuf.DoubleValue", wellKnown("google.protobuf.DoubleValue")],
+  ["google.protobuf.Duration", wellKnown("google.protobuf.Duration")],
+  ["google.protobuf.Empty", wellKnown("google.protobuf.Empty")],
+  ["google.protobuf.FieldMask", wellKnown("google.protobuf.FieldMask")],
+  ["google.protobuf.FloatValue", wellKnown("google.protobuf.FloatValue")],
+  ["google.protobuf.Int32Value", wellKnown("google.protobuf.Int32Value")],
+  ["google.protobuf.Int64Value", wellKnown("google.protobuf.Int64Value")],
+  ["google.protobuf.ListValue", wellKnown("google.protobuf.ListValue")],
+  ["google.protobuf.StringValue", wellKnown("google.protobuf.StringValue")],
+  ["google.protobuf.Struct", wellKnown("google.protobuf.Struct")],
+  ["google.protobuf.Timestamp", wellKnown("google.protobuf.Timestamp")],
+  ["google.protobuf.UInt32Value", wellKnown("google.protobuf.UInt32Value")],
+  ["google.protobuf.UInt64Value", wellKnown("google.protobuf.UInt64Value")],
+  ["google.protobuf.Value", wellKnown("google.protobuf.Value")],
 ]);
 
 /** The parts of Node.js's `process` the testee uses. */
