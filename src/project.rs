@@ -249,12 +249,21 @@ impl Builder {
             .collect())
     }
 
-    /// `cargo:rerun-if-changed` for the manifest and every `.proto` loaded, when enabled.
+    /// What the generated code depends on, so what `cargo:rerun-if-changed` names: the
+    /// manifest, the template override folder when the manifest sets one (cargo watches a
+    /// folder's files), and every `.proto` file loaded from disk.
+    pub fn inputs(&self) -> Vec<PathBuf> {
+        let mut out = vec![self.manifest_path.clone()];
+        out.extend(self.project.manifest.templates.iter().cloned());
+        out.extend(self.project.source_files().iter().cloned());
+        out
+    }
+
+    /// `cargo:rerun-if-changed` for each of [`Builder::inputs`], when enabled.
     fn print_rerun_directives(&self) {
         if self.cargo_directives {
-            println!("cargo:rerun-if-changed={}", self.manifest_path.display());
-            for f in self.project.source_files() {
-                println!("cargo:rerun-if-changed={}", f.display());
+            for path in self.inputs() {
+                println!("cargo:rerun-if-changed={}", path.display());
             }
         }
     }

@@ -257,6 +257,20 @@ fn a_template_folder_overrides_built_in_templates_by_name() {
         );
     }
 
+    // A build script reruns when an override changes: the folder is among the inputs,
+    // after the manifest and before the `.proto` files.
+    let inputs = flyteplug::Builder::from_manifest(&manifest_path)
+        .unwrap()
+        .inputs();
+    assert_eq!(inputs[0], manifest_path);
+    assert_eq!(inputs[1], dir.path().join("house-style"));
+    assert!(
+        inputs[2..]
+            .iter()
+            .all(|p| p.extension().is_some_and(|e| e == "proto"))
+    );
+    assert!(inputs.len() > 3, "{inputs:?}");
+
     // An override that matches no built-in template is a typo, reported as such.
     std::fs::write(dir.path().join("house-style/python/pytyped.hbs"), "x").unwrap();
     let out = flyteplug(dir.path(), &["generate"]);
