@@ -124,6 +124,28 @@ fn join(diags: &[Diagnostic]) -> String {
 }
 
 impl Error {
+    /// Shows the source line of each located input diagnostic under it, with a caret at the
+    /// column (`file.proto:line:col` with the offending text): for a diagnostic with no detail
+    /// yet, or only a help line. The file is read as named, else below the first of `roots`
+    /// (the include roots) that has it; a file that cannot be read gets no excerpt.
+    pub fn with_excerpts(self, roots: &[PathBuf]) -> Error {
+        let Error::Input(mut diags) = self else {
+            return self;
+        };
+        for d in &mut diags {
+            let wants = d.detail.as_deref().is_none_or(|t| t.starts_with("  = "));
+            if let (true, Some(location)) = (wants, &d.location)
+                && let Some(excerpt) = excerpt(location, roots)
+            {
+                d.detail = Some(match d.detail.take() {
+                    Some(help) => format!("{excerpt}\n{help}"),
+                    None => excerpt,
+                });
+            }
+        }
+        Error::Input(diags)
+    }
+
     /// An input error at a location.
     pub fn at(location: Location, message: impl Into<String>) -> Self {
         Error::Input(vec![Diagnostic::at(location, message)])
@@ -151,3 +173,24 @@ impl fmt::Debug for Error {
 
 /// The engine's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// The line of `location` with a caret under its column, framed as rustc and miette do:
+/// `  |` above, `N | text`, then `  |` and the caret.
+fn excerpt(location: &Location, roots: &[PathBuf]) -> Option<String> {
+    let path = std::iter::once(PathBuf::from(&location.file))
+        .chain(roots.iter().map(|root| root.join(&location.file)))
+        .find(|p| p.is_file())?;
+    let text = std::fs::read_to_string(path).ok()?;
+    let line = text.lines().nth((location.line as usize).checked_sub(1)?)?;
+    let line = line.replace('\t', " ");
+    let number = location.line.to_string();
+    let pad = " ".repeat(number.len());
+    let before = line
+        .chars()
+        .take((location.col as usize).saturating_sub(1))
+        .count();
+    Some(format!(
+        "{pad} |\n{number} | {line}\n{pad} | {}^",
+        " ".repeat(before)
+    ))
+}

@@ -28,14 +28,15 @@ pub struct Project {
 impl Project {
     /// Loads the manifest at `path`, compiles its IDL and builds the IR.
     pub fn open(path: &Path) -> Result<Project> {
-        let manifest = Manifest::load(path)?;
+        let manifest = Manifest::load(path).map_err(|e| e.with_excerpts(&[]))?;
         Project::from_manifest(manifest)
     }
 
     /// Compiles the IDL of a parsed manifest and builds the IR.
     pub fn from_manifest(manifest: Manifest) -> Result<Project> {
-        let loaded = load::load(&manifest)?;
-        let ir = ir::build(&manifest, &loaded.pool)?;
+        let excerpts = |e: Error| e.with_excerpts(&manifest.include);
+        let loaded = load::load(&manifest).map_err(excerpts)?;
+        let ir = ir::build(&manifest, &loaded.pool).map_err(excerpts)?;
         let renderer = Renderer::new(manifest.templates.as_deref())?;
         let vectors = ir.plugins.iter().map(|_| OnceLock::new()).collect();
         Ok(Project {

@@ -126,6 +126,8 @@ fn colliding_nested_names_are_reported_with_both_locations() {
             "`demo.v1.DemoInner` and `demo.v1.Demo.Inner`",
             "demo/v1/demo.proto:5:3",
             "both become the Python type `DemoInner`",
+            // The offending source line, a caret at the column.
+            "   |\n10 | message DemoInner {}\n   | ^",
         ],
     );
 }
@@ -266,9 +268,14 @@ fn a_plugin_proto_in_no_include_folder_names_the_manifest_line() {
         &["flyteplug.toml:9:9: error: `demo/v1/nope.proto` is in no include folder (`idl`)"],
     );
     assert_eq!(
-        report.matches("nope.proto").count(),
+        report.matches("is in no include folder").count(),
         1,
         "said once:\n{report}"
+    );
+    // The manifest line is shown under the message, a caret at the value.
+    assert!(
+        report.contains("9 | proto = \"demo/v1/nope.proto\"\n  |         ^"),
+        "{report}"
     );
 }
 
