@@ -87,11 +87,18 @@ def write_project(root: Path, specs: list[Spec]) -> Path:
         ),
     ]
     for spec in specs:
-        manifest.append(
-            f'[[plugin]]\nname = "{plugin_name(spec.seed)}"\nproto = "{spec.main_file}"\n'
-            f'message = "{spec.custom}"\ntask_type = "spec_{spec.seed}"\n'
-            f'task_type_version = 0\nbackend = "{BACKENDS[spec.seed % len(BACKENDS)]}"\n'
-        )
+        # Every third spec is also a second plugin with the same custom message at version 1
+        # (a task type at two versions): its messages are all served through the first
+        # plugin, which the shared testees must handle without dead code.
+        versions = [0, 1] if spec.seed % 3 == 0 else [0]
+        for version in versions:
+            name = plugin_name(spec.seed) + ("-next" if version else "")
+            manifest.append(
+                f'[[plugin]]\nname = "{name}"\nproto = "{spec.main_file}"\n'
+                f'message = "{spec.custom}"\ntask_type = "spec_{spec.seed}"\n'
+                f'task_type_version = {version}\n'
+                f'backend = "{BACKENDS[spec.seed % len(BACKENDS)]}"\n'
+            )
     path = root / "flyteplug.toml"
     path.write_text("\n".join(manifest))
     return path
