@@ -4,7 +4,8 @@ languages.
 For a batch of seeds, ``specgen.Spec.random(seed)`` writes a random proto3 plugin spec (see
 specgen.py). Each spec is first generated alone: flyteplug must either accept it or refuse it
 with a clear error (exit 2, ``error:`` with a location, no panic). The accepted specs then go,
-all at once, into one project with one plugin per spec, so that each language's toolchain runs
+all at once, into one project with one plugin per spec (every third spec twice: the same custom
+message at task type versions 0 and 1), so that each language's toolchain runs
 once per batch: ``flyteplug generate``, the four ``scripts/lint-<language>.sh`` (formatters,
 linters, compilers, each package's own tests over its vectors), and ``flyteplug conformance``
 on every target.
@@ -96,7 +97,7 @@ def write_project(root: Path, specs: list[Spec]) -> Path:
             manifest.append(
                 f'[[plugin]]\nname = "{name}"\nproto = "{spec.main_file}"\n'
                 f'message = "{spec.custom}"\ntask_type = "spec_{spec.seed}"\n'
-                f'task_type_version = {version}\n'
+                f"task_type_version = {version}\n"
                 f'backend = "{BACKENDS[spec.seed % len(BACKENDS)]}"\n'
             )
     path = root / "flyteplug.toml"
