@@ -2691,9 +2691,58 @@ pub mod codec {
         }
     }
 
-    /// `text` (a JSON number) as the nearest double; infinite beyond the range.
+    /// `text` (a JSON number) as the nearest double; infinite beyond the range. A long text
+    /// is first reduced to what decides its value (Rust's parser caps exponents at 65,536, so
+    /// `1` followed by a million zeros and `e-1000000` would read as infinite): at most 780
+    /// significant digits, a non-zero remainder kept as a final 1 (a double's rounding never
+    /// needs more than 767), and an exponent clamped far beyond the double range.
     fn parse_f64(text: &str) -> f64 {
-        text.parse().unwrap_or(f64::NAN)
+        if text.len() <= 100 {
+            return text.parse().unwrap_or(f64::NAN);
+        }
+        let (negative, rest) = match text.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, text),
+        };
+        let signed = |v: f64| if negative { -v } else { v };
+        let (mantissa, exponent) = rest.split_once(['e', 'E']).unwrap_or((rest, ""));
+        let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+        let mut scale = -(frac.len() as i64);
+        if !exponent.is_empty() {
+            let (minus, digits) = match exponent.as_bytes()[0] {
+                b'-' => (true, &exponent[1..]),
+                b'+' => (false, &exponent[1..]),
+                _ => (false, exponent),
+            };
+            let digits = digits.trim_start_matches('0');
+            let value = if digits.len() > 12 {
+                1 << 40
+            } else {
+                digits.parse().unwrap_or(0)
+            };
+            scale += if minus { -value } else { value };
+        }
+        let all = [int, frac].concat();
+        let leading = all.trim_start_matches('0');
+        let digits = leading.trim_end_matches('0');
+        scale += (leading.len() - digits.len()) as i64;
+        if digits.is_empty() {
+            return signed(0.0);
+        }
+        const KEEP: usize = 780;
+        let mut kept = digits[..digits.len().min(KEEP)].to_string();
+        if digits.len() > KEEP {
+            scale += (digits.len() - KEEP) as i64;
+            if digits[KEEP..].bytes().any(|b| b != b'0') {
+                kept.push('1');
+                scale -= 1;
+            }
+        }
+        match kept.len() as i64 + scale {
+            top if top < -400 => signed(0.0),
+            top if top > 400 => signed(f64::INFINITY),
+            _ => signed(format!("{kept}e{scale}").parse().unwrap_or(f64::NAN)),
+        }
     }
 
     /// The ECMAScript `Number.prototype.toString` text of a finite double (`-0` for
