@@ -126,8 +126,9 @@ fn join(diags: &[Diagnostic]) -> String {
 impl Error {
     /// Shows the source line of each located input diagnostic under it, with a caret at the
     /// column (`file.proto:line:col` with the offending text): for a diagnostic with no detail
-    /// yet, or only a help line. The file is read as named, else below the first of `roots`
-    /// (the include roots) that has it; a file that cannot be read gets no excerpt.
+    /// yet, or only a help line. The file is read below the first of `roots` (the include
+    /// roots) that has it, else as named (the manifest); a file that cannot be read gets no
+    /// excerpt.
     pub fn with_excerpts(self, roots: &[PathBuf]) -> Error {
         let Error::Input(mut diags) = self else {
             return self;
@@ -177,8 +178,10 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// The line of `location` with a caret under its column, framed as rustc and miette do:
 /// `  |` above, `N | text`, then `  |` and the caret.
 fn excerpt(location: &Location, roots: &[PathBuf]) -> Option<String> {
-    let path = std::iter::once(PathBuf::from(&location.file))
-        .chain(roots.iter().map(|root| root.join(&location.file)))
+    let path = roots
+        .iter()
+        .map(|root| root.join(&location.file))
+        .chain(std::iter::once(PathBuf::from(&location.file)))
         .find(|p| p.is_file())?;
     let text = std::fs::read_to_string(path).ok()?;
     let line = text.lines().nth((location.line as usize).checked_sub(1)?)?;
