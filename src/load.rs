@@ -82,6 +82,7 @@ pub fn load_files(include: &[PathBuf], files: &[&str]) -> Result<Loaded> {
         }
     }
     if !diags.is_empty() {
+        place_file_errors(&mut diags, include);
         return Err(Error::Input(diags));
     }
     let pool = compiler.descriptor_pool();
@@ -104,6 +105,56 @@ pub fn load_files(include: &[PathBuf], files: &[&str]) -> Result<Loaded> {
     disk_files.sort();
     disk_files.dedup();
     Ok(Loaded { pool, disk_files })
+}
+
+/// protox places two errors about a whole file at its line 1, column 1; this moves them to
+/// the place that decides them: an import cycle to the `import` of the next file of the
+/// cycle, in the file reported, and invalid UTF-8 to the first bad byte.
+fn place_file_errors(diags: &mut [Diagnostic], include: &[PathBuf]) {
+    for d in diags {
+        let Some(location) = d.location.as_mut() else {
+            continue;
+        };
+        if (location.line, location.col) != (1, 1) {
+            continue;
+        }
+        let Some(bytes) = include
+            .iter()
+            .map(|root| root.join(&location.file))
+            .find_map(|path| std::fs::read(path).ok())
+        else {
+            continue;
+        };
+        let offset = if let Some(chain) = d.message.strip_prefix("import cycle detected: ") {
+            let Some(next) = chain.split(" -> ").nth(1) else {
+                continue;
+            };
+            let text = String::from_utf8_lossy(&bytes);
+            let quoted = format!("\"{next}\"");
+            let mut at = 0;
+            let mut found = None;
+            for line in text.split_inclusive('\n') {
+                if line.trim_start().starts_with("import")
+                    && let Some(i) = line.find(&quoted)
+                {
+                    found = Some(at + i);
+                    break;
+                }
+                at += line.len();
+            }
+            found.map(|offset| (text.to_string(), offset))
+        } else if d.message.ends_with("is not valid utf-8") {
+            std::str::from_utf8(&bytes).err().map(|e| {
+                let valid = &bytes[..e.valid_up_to()];
+                (String::from_utf8_lossy(valid).into_owned(), valid.len())
+            })
+        } else {
+            None
+        };
+        if let Some((text, offset)) = offset {
+            *location = Location::from_offset(location.file.clone(), &text, offset);
+        }
+    }
 }
 
 /// The resolver `protox::Compiler::new` builds (the include roots in order, then the

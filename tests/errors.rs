@@ -279,6 +279,26 @@ fn a_plugin_proto_in_no_include_folder_names_the_manifest_line() {
     );
 }
 
+#[test]
+fn an_import_cycle_is_reported_at_the_import_that_closes_it() {
+    let dir = project(
+        MANIFEST,
+        "syntax = \"proto3\";\npackage demo.v1;\n\nimport \"demo/v1/other.proto\";\n\nmessage Demo {}\n",
+    );
+    std::fs::write(
+        dir.path().join("idl/demo/v1/other.proto"),
+        "syntax = \"proto3\";\npackage demo.v1;\nimport \"demo/v1/demo.proto\";\nmessage Other {}\n",
+    )
+    .unwrap();
+    fails_with(
+        dir.path(),
+        &[
+            "demo/v1/demo.proto:4:8: error: import cycle detected",
+            "4 | import \"demo/v1/other.proto\";\n  |        ^",
+        ],
+    );
+}
+
 /// A TOML basic string holding `text`.
 fn toml_string(text: &str) -> String {
     let mut out = String::from("\"");

@@ -223,7 +223,8 @@ fn non_utf8_bytes_are_a_located_error() {
         let out = flyteplug(dir.path(), &[cmd]);
         let report = text(&out);
         assert_eq!(out.status.code(), Some(2), "{cmd}: {report}");
-        assert!(report.contains("bad/v1/bad.proto"), "{report}");
+        // At the first bad byte: line 3, after `// caf`.
+        assert!(report.contains("bad/v1/bad.proto:3:7: error"), "{report}");
         assert!(report.to_lowercase().contains("utf-8"), "{report}");
         assert!(!report.contains("panicked"), "{report}");
     }
