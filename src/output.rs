@@ -295,10 +295,17 @@ impl Plan {
             if planned.contains_key(rel.as_str()) {
                 continue;
             }
-            if let Some(old) = read_existing(&self.abs(rel))? {
-                let old_text = String::from_utf8_lossy(&old);
-                let diff = unified_diff(Some((rel, &old_text)), None);
-                drift.push(Drift::Stale(rel.clone(), diff));
+            let path = self.abs(rel);
+            match read_existing(&path) {
+                Ok(Some(old)) => {
+                    let old_text = String::from_utf8_lossy(&old);
+                    let diff = unified_diff(Some((rel, &old_text)), None);
+                    drift.push(Drift::Stale(rel.clone(), diff));
+                }
+                Ok(None) => {}
+                // Not a readable file any more (a folder now, say): still stale, no diff.
+                Err(_) if path.exists() => drift.push(Drift::Stale(rel.clone(), String::new())),
+                Err(e) => return Err(e),
             }
         }
         let lock_path = self.root.join(LOCK_FILE);

@@ -102,6 +102,21 @@ fn stale_files_are_deleted_only_when_unedited() {
 }
 
 #[test]
+fn a_stale_path_that_became_a_folder_is_reported_stale_without_a_diff() {
+    let dir = tempfile::tempdir().unwrap();
+    plan(dir.path(), vec![OutFile::generated("x/a.py", GEN)])
+        .apply()
+        .unwrap();
+    std::fs::remove_file(dir.path().join("out/x/a.py")).unwrap();
+    std::fs::create_dir(dir.path().join("out/x/a.py")).unwrap();
+    let drift = plan(dir.path(), vec![]).check().unwrap();
+    assert!(
+        drift.contains(&Drift::Stale("x/a.py".into(), String::new())),
+        "{drift:?}"
+    );
+}
+
+#[test]
 fn writes_leave_no_temporary_files() {
     let dir = tempfile::tempdir().unwrap();
     plan(dir.path(), vec![OutFile::generated("deep/er/a.py", GEN)])
