@@ -1312,22 +1312,20 @@ func fpIsNumber(s string) bool {
 	return i == len(s)
 }
 
-// fpParseFloat returns the double nearest to the JSON number s (checked by fpIsNumber), as
-// strconv.ParseFloat does, also for texts it misreads: very long digit strings and
-// exponents of more than a few digits. The digits are cut to 780 significant ones, a
-// non-zero remainder kept as a final 1 (a double's rounding never needs more than 767), and
-// the exponent is clamped far beyond the double range. The error is strconv.ErrRange for
-// values too large for a double (f is then ±Inf).
-func fpParseFloat(s string) (float64, error) {
-	neg := strings.HasPrefix(s, "-")
+// fpDecimal splits the JSON number s (checked by fpIsNumber) into its sign, its significant
+// digits (no leading or trailing zeros; "" for zero) and the power of ten they are scaled
+// by: s = ±digits × 10^scale. An exponent beyond 12 digits is clamped to 2^40: no digit
+// string can bring such a value back into any range.
+func fpDecimal(s string) (neg bool, digits string, scale int64) {
+	neg = strings.HasPrefix(s, "-")
 	s = strings.TrimPrefix(s, "-")
 	mantissa, expText := s, ""
 	if i := strings.IndexAny(s, "eE"); i >= 0 {
 		mantissa, expText = s[:i], s[i+1:]
 	}
 	intPart, frac, _ := strings.Cut(mantissa, ".")
-	digits := strings.TrimLeft(intPart+frac, "0")
-	scale := -int64(len(frac))
+	digits = strings.TrimLeft(intPart+frac, "0")
+	scale = -int64(len(frac))
 	if expText != "" {
 		expNeg := strings.HasPrefix(expText, "-")
 		expText = strings.TrimLeft(strings.TrimLeft(expText, "+-"), "0")
@@ -1342,7 +1340,17 @@ func fpParseFloat(s string) (float64, error) {
 	}
 	trimmed := strings.TrimRight(digits, "0")
 	scale += int64(len(digits) - len(trimmed))
-	digits = trimmed
+	return neg, trimmed, scale
+}
+
+// fpParseFloat returns the double nearest to the JSON number s (checked by fpIsNumber), as
+// strconv.ParseFloat does, also for texts it misreads: very long digit strings and
+// exponents of more than a few digits. The digits are cut to 780 significant ones, a
+// non-zero remainder kept as a final 1 (a double's rounding never needs more than 767), and
+// the exponent is clamped far beyond the double range. The error is strconv.ErrRange for
+// values too large for a double (f is then ±Inf).
+func fpParseFloat(s string) (float64, error) {
+	neg, digits, scale := fpDecimal(s)
 	const keep = 780
 	if len(digits) > keep {
 		rest := digits[keep:]
@@ -1370,41 +1378,13 @@ func fpParseFloat(s string) (float64, error) {
 // fpIntegerText returns the exact value of the JSON number s as a decimal integer ("-12"),
 // or "" when it is not an integer. Too large values come back as "overflow".
 func fpIntegerText(s string) string {
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	mantissa, expText := s, ""
-	if i := strings.IndexAny(s, "eE"); i >= 0 {
-		mantissa, expText = s[:i], s[i+1:]
-	}
-	intPart, frac, _ := strings.Cut(mantissa, ".")
-	digits := strings.TrimLeft(intPart+frac, "0")
-	if digits == "" {
+	neg, digits, scale := fpDecimal(s)
+	switch {
+	case digits == "":
 		return "0"
-	}
-	scale := -int64(len(frac))
-	if expText != "" {
-		expNeg := strings.HasPrefix(expText, "-")
-		expText = strings.TrimLeft(strings.TrimLeft(expText, "+-"), "0")
-		// Beyond 12 digits the exponent is clamped: no digit string can bring it back.
-		exp := int64(1) << 40
-		if len(expText) <= 12 {
-			exp, _ = strconv.ParseInt("0"+expText, 10, 64)
-		}
-		if expNeg {
-			exp = -exp
-		}
-		scale += exp
-	}
-	trimmed := strings.TrimRight(digits, "0")
-	if scale < 0 {
-		dropped := min(int64(len(digits)-len(trimmed)), -scale)
-		digits = digits[:int64(len(digits))-dropped]
-		scale += dropped
-	}
-	if scale < 0 {
+	case scale < 0:
 		return ""
-	}
-	if int64(len(digits))+scale > 21 {
+	case int64(len(digits))+scale > 21:
 		return "overflow"
 	}
 	digits += strings.Repeat("0", int(scale))

@@ -1496,6 +1496,31 @@ pub mod codec {
         }
     }
 
+    /// A JSON number literal as its sign, its significant digits (no leading or trailing
+    /// zeros; empty for zero) and the power of ten they are scaled by: `text` = ±digits ×
+    /// 10^scale. The exponent saturates at 10^12: no digit string brings such a value back
+    /// into any range.
+    fn decimal(text: &str) -> (bool, String, i64) {
+        let (negative, rest) = match text.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, text),
+        };
+        let (mantissa, exponent) = rest.split_once(['e', 'E']).unwrap_or((rest, ""));
+        let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+        let mut exp: i64 = 0;
+        for b in exponent.bytes().filter(u8::is_ascii_digit) {
+            exp = (exp * 10 + i64::from(b - b'0')).min(1_000_000_000_000);
+        }
+        if exponent.starts_with('-') {
+            exp = -exp;
+        }
+        let all = [int, frac].concat();
+        let leading = all.trim_start_matches('0');
+        let digits = leading.trim_end_matches('0');
+        let scale = exp - frac.len() as i64 + (leading.len() - digits.len()) as i64;
+        (negative, digits.to_string(), scale)
+    }
+
     /// `text` (a JSON number) as the nearest double; infinite beyond the range. A long text
     /// is first reduced to what decides its value (Rust's parser caps exponents at 65,536, so
     /// `1` followed by a million zeros and `e-1000000` would read as infinite): at most 780
@@ -1505,32 +1530,8 @@ pub mod codec {
         if text.len() <= 100 {
             return text.parse().unwrap_or(f64::NAN);
         }
-        let (negative, rest) = match text.strip_prefix('-') {
-            Some(rest) => (true, rest),
-            None => (false, text),
-        };
+        let (negative, digits, mut scale) = decimal(text);
         let signed = |v: f64| if negative { -v } else { v };
-        let (mantissa, exponent) = rest.split_once(['e', 'E']).unwrap_or((rest, ""));
-        let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
-        let mut scale = -(frac.len() as i64);
-        if !exponent.is_empty() {
-            let (minus, digits) = match exponent.as_bytes()[0] {
-                b'-' => (true, &exponent[1..]),
-                b'+' => (false, &exponent[1..]),
-                _ => (false, exponent),
-            };
-            let digits = digits.trim_start_matches('0');
-            let value = if digits.len() > 12 {
-                1 << 40
-            } else {
-                digits.parse().unwrap_or(0)
-            };
-            scale += if minus { -value } else { value };
-        }
-        let all = [int, frac].concat();
-        let leading = all.trim_start_matches('0');
-        let digits = leading.trim_end_matches('0');
-        scale += (leading.len() - digits.len()) as i64;
         if digits.is_empty() {
             return signed(0.0);
         }
@@ -1681,30 +1682,10 @@ pub mod codec {
         if !is_number(text) {
             return Err(IntegerError::Syntax);
         }
-        let (negative, rest) = match text.strip_prefix('-') {
-            Some(rest) => (true, rest),
-            None => (false, text),
-        };
-        let (mantissa, exponent) = match rest.split_once(['e', 'E']) {
-            Some((m, e)) => (m, e),
-            None => (rest, "0"),
-        };
-        let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
-        let mut exp: i64 = 0;
-        for b in exponent.bytes().filter(u8::is_ascii_digit) {
-            exp = (exp * 10 + i64::from(b - b'0')).min(1_000_000_000_000);
-        }
-        if exponent.starts_with('-') {
-            exp = -exp;
-        }
-        let digits: Vec<u8> = int.bytes().chain(frac.bytes()).map(|b| b - b'0').collect();
-        let Some(first) = digits.iter().position(|&d| d != 0) else {
+        let (negative, significant, scale) = decimal(text);
+        if significant.is_empty() {
             return Ok(0);
-        };
-        let last = digits.iter().rposition(|&d| d != 0).unwrap_or(first);
-        let significant = digits.get(first..=last).unwrap_or_default();
-        let trailing_zeros = (digits.len() - 1 - last) as i64;
-        let scale = exp - frac.len() as i64 + trailing_zeros;
+        }
         if scale < 0 {
             return Err(IntegerError::Fraction);
         }
@@ -1712,8 +1693,8 @@ pub mod codec {
             return Err(IntegerError::Range);
         }
         let mut value: i128 = 0;
-        for d in significant {
-            value = value * 10 + i128::from(*d);
+        for d in significant.bytes() {
+            value = value * 10 + i128::from(d - b'0');
         }
         for _ in 0..scale {
             value *= 10;
